@@ -8,6 +8,7 @@ export type FieldErrorType =
   | 'Forbidden'
   | 'TooLong'
   | 'Duplicate'
+  | 'NotFound'
   | 'Unknown';
 
 export interface FieldError {
@@ -49,6 +50,7 @@ export const tooLong = (path: string, value: unknown, max: number): FieldError =
   value,
   detail: `must have at most ${max} bytes`,
 });
+export const notFound = (path: string, value: unknown): FieldError => ({ path, type: 'NotFound', value });
 /** A field Shoal does not know or does not support; never silently dropped. */
 export const unknownField = (path: string, detail = 'field not supported by Shoal'): FieldError => ({
   path,
@@ -70,6 +72,7 @@ const typeWords: Record<FieldErrorType, string> = {
   Forbidden: 'Forbidden',
   TooLong: 'Too long',
   Duplicate: 'Duplicate value',
+  NotFound: 'Not found',
   Unknown: 'Unknown field',
 };
 
@@ -77,7 +80,7 @@ const typeWords: Record<FieldErrorType, string> = {
 export function formatFieldError(e: FieldError): string {
   const words = typeWords[e.type];
   const parts = [words];
-  if ((e.type === 'Invalid' || e.type === 'Unsupported' || e.type === 'Duplicate') && 'value' in e) {
+  if (e.type === 'Invalid' || e.type === 'Unsupported' || e.type === 'Duplicate' || e.type === 'NotFound') {
     parts.push(showValue(e.value));
   }
   if (e.detail) parts.push(e.detail);
