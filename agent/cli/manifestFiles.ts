@@ -42,7 +42,10 @@ export async function readManifestSources(
     if (!info) throw new CliError(`error: the path "${source}" does not exist`);
     if (info.isDirectory()) {
       const files = await listDirectory(source, opts.recursive ?? false);
-      if (files.length === 0) throw new CliError(`error: no objects passed to apply: "${source}" has no .yaml, .yml or .json files`);
+      if (files.length === 0)
+        throw new CliError(
+          `error: no objects passed to apply: "${source}" has no .yaml, .yml or .json files`,
+        );
       for (const file of files) out.push({ source: file, text: await readFile(file, 'utf8') });
     } else {
       out.push({ source, text: await readFile(source, 'utf8') });

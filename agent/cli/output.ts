@@ -7,7 +7,10 @@ import { CliError, EXIT } from './exitCodes.ts';
 export const OUTPUT_FORMATS = ['json', 'yaml', 'name', 'wide'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
-export function parseOutputFormat(value: string | undefined, allowed: readonly OutputFormat[]): OutputFormat | undefined {
+export function parseOutputFormat(
+  value: string | undefined,
+  allowed: readonly OutputFormat[],
+): OutputFormat | undefined {
   if (value === undefined) return undefined;
   if (!(allowed as readonly string[]).includes(value)) {
     throw new CliError(
@@ -28,6 +31,8 @@ export function resourceName(kind: Kind, name: string): string {
 /** One object as itself, several as a Kubernetes `List`, as kubectl prints them. */
 export function formatObjects(objects: readonly AnyObject[], format: 'json' | 'yaml'): string {
   const value =
-    objects.length === 1 ? objects[0] : { apiVersion: 'v1', kind: 'List', items: objects, metadata: { resourceVersion: '' } };
+    objects.length === 1
+      ? objects[0]
+      : { apiVersion: 'v1', kind: 'List', items: objects, metadata: { resourceVersion: '' } };
   return format === 'json' ? `${JSON.stringify(value, null, 4)}\n` : stringify(value, { lineWidth: 0 });
 }

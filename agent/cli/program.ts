@@ -17,7 +17,10 @@ export function buildProgram(io: CliIo): Command {
     })
     .exitOverride()
     .showSuggestionAfterError()
-    .addHelpText('after', '\nExit status: 0 on success, 1 when the request failed, 2 when the command line is wrong.');
+    .addHelpText(
+      'after',
+      '\nExit status: 0 on success, 1 when the request failed, 2 when the command line is wrong.',
+    );
   program.addCommand(applyCommand(io));
   program.addCommand(versionCommand(io));
   for (const sub of program.commands) sub.exitOverride().configureOutput(program.configureOutput());
@@ -37,7 +40,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     }
     if (err instanceof CommanderError) {
       // Help and version are not errors; everything else commander reports is a usage error (already printed).
-      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.help' || err.code === 'commander.version') {
+      if (
+        err.code === 'commander.helpDisplayed' ||
+        err.code === 'commander.help' ||
+        err.code === 'commander.version'
+      ) {
         return EXIT.ok;
       }
       return EXIT.usage;

@@ -99,7 +99,10 @@ export function parseManifests(text: string, source: string, opts: ParseOptions 
     const raw: unknown = doc.toJS({ maxAliasCount: 100 });
     if (raw === null || raw === undefined) continue; // an empty document, e.g. after a trailing `---`
     const o = raw as { kind?: unknown; items?: unknown };
-    if (typeof raw === 'object' && (o.kind === 'List' || (typeof o.kind === 'string' && o.kind.endsWith('List')))) {
+    if (
+      typeof raw === 'object' &&
+      (o.kind === 'List' || (typeof o.kind === 'string' && o.kind.endsWith('List')))
+    ) {
       if (!Array.isArray(o.items)) {
         out.problems.push({ location, subject: String(o.kind), messages: ['items: Required value'] });
         continue;

@@ -41,8 +41,11 @@ function defaultContainer(c: Container): void {
 }
 
 /** `restartPolicy` is left alone for Jobs: Kubernetes requires them to say OnFailure or Never. */
-export function defaultPodSpec(spec: PodSpec, restartPolicy: 'Always' | undefined = 'Always'): void {
-  if (restartPolicy) spec.restartPolicy ??= restartPolicy;
+export function defaultPodSpec(
+  spec: PodSpec,
+  opts: { defaultRestartPolicy: boolean } = { defaultRestartPolicy: true },
+): void {
+  if (opts.defaultRestartPolicy) spec.restartPolicy ??= 'Always';
   spec.terminationGracePeriodSeconds ??= 30;
   spec.dnsPolicy ??= 'ClusterFirst';
   spec.schedulerName ??= 'default-scheduler';
@@ -94,7 +97,8 @@ function defaultSecret(secret: Secret): void {
   secret.type ??= 'Opaque';
   if (secret.stringData) {
     secret.data ??= {};
-    for (const [k, v] of Object.entries(secret.stringData)) secret.data[k] = Buffer.from(v, 'utf8').toString('base64');
+    for (const [k, v] of Object.entries(secret.stringData))
+      secret.data[k] = Buffer.from(v, 'utf8').toString('base64');
     delete secret.stringData;
   }
 }
@@ -128,7 +132,7 @@ export function applyDefaults<T extends AnyObject>(input: T, defaultNamespace = 
       break;
     case 'Job':
       defaultJob(obj);
-      defaultPodSpec(obj.spec.template.spec, undefined);
+      defaultPodSpec(obj.spec.template.spec, { defaultRestartPolicy: false });
       break;
     case 'Service':
       defaultService(obj);

@@ -27,7 +27,13 @@ export interface KindInfo {
 }
 
 export const KIND_INFO: Readonly<Record<Kind, KindInfo>> = {
-  Namespace: { kind: 'Namespace', apiVersion: 'v1', plural: 'namespaces', shortNames: ['ns'], namespaced: false },
+  Namespace: {
+    kind: 'Namespace',
+    apiVersion: 'v1',
+    plural: 'namespaces',
+    shortNames: ['ns'],
+    namespaced: false,
+  },
   Node: { kind: 'Node', apiVersion: 'v1', plural: 'nodes', shortNames: ['no'], namespaced: false },
   Pod: { kind: 'Pod', apiVersion: 'v1', plural: 'pods', shortNames: ['po'], namespaced: true },
   ReplicaSet: {
@@ -53,8 +59,20 @@ export const KIND_INFO: Readonly<Record<Kind, KindInfo>> = {
   },
   Job: { kind: 'Job', apiVersion: 'batch/v1', plural: 'jobs', shortNames: [], namespaced: true },
   Service: { kind: 'Service', apiVersion: 'v1', plural: 'services', shortNames: ['svc'], namespaced: true },
-  Endpoints: { kind: 'Endpoints', apiVersion: 'v1', plural: 'endpoints', shortNames: ['ep'], namespaced: true },
-  ConfigMap: { kind: 'ConfigMap', apiVersion: 'v1', plural: 'configmaps', shortNames: ['cm'], namespaced: true },
+  Endpoints: {
+    kind: 'Endpoints',
+    apiVersion: 'v1',
+    plural: 'endpoints',
+    shortNames: ['ep'],
+    namespaced: true,
+  },
+  ConfigMap: {
+    kind: 'ConfigMap',
+    apiVersion: 'v1',
+    plural: 'configmaps',
+    shortNames: ['cm'],
+    namespaced: true,
+  },
   Secret: { kind: 'Secret', apiVersion: 'v1', plural: 'secrets', shortNames: [], namespaced: true },
   Event: { kind: 'Event', apiVersion: 'v1', plural: 'events', shortNames: ['ev'], namespaced: true },
 };
@@ -67,11 +85,7 @@ export function isKind(value: unknown): value is Kind {
 export function resolveKind(typed: string): Kind | undefined {
   const word = typed.toLowerCase().split('.')[0] ?? '';
   for (const info of Object.values(KIND_INFO)) {
-    if (
-      info.kind.toLowerCase() === word ||
-      info.plural === word ||
-      info.shortNames.includes(word)
-    ) {
+    if (info.kind.toLowerCase() === word || info.plural === word || info.shortNames.includes(word)) {
       return info.kind;
     }
   }

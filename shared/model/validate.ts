@@ -1,28 +1,38 @@
 // The one place an object from outside becomes a typed Shoal object: structure (zod schemas, every error at
 // once), then Kubernetes' defaults, then the rules that tie fields together.
+
+import { applyDefaults } from './defaults.ts';
 import type { FieldError } from './fieldErrors.ts';
 import { forbidden, required, unsupported } from './fieldErrors.ts';
-import { KIND_INFO, KINDS, isKind, type Kind } from './kinds.ts';
-import { applyDefaults } from './defaults.ts';
+import { isKind, KIND_INFO, KINDS, type Kind } from './kinds.ts';
 import { OBJECT_SCHEMAS } from './schemas/objects.ts';
 import { issueToFieldErrors, stripNulls } from './schemas/zodFieldErrors.ts';
 import { validatePodSpec } from './semantics/pod.ts';
 import { validateService } from './semantics/service.ts';
-import { validateDaemonSet, validateDeployment, validateJob, validateReplicaSet } from './semantics/workloads.ts';
+import {
+  validateDaemonSet,
+  validateDeployment,
+  validateJob,
+  validateReplicaSet,
+} from './semantics/workloads.ts';
 import type { AnyObject } from './types.ts';
 
 export type ValidationResult = { ok: true; object: AnyObject } | { ok: false; errors: FieldError[] };
 
 function checkStructure(raw: unknown): ValidationResult {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    return { ok: false, errors: [{ path: '', type: 'Invalid', value: raw, detail: 'an object must be a mapping' }] };
+    return {
+      ok: false,
+      errors: [{ path: '', type: 'Invalid', value: raw, detail: 'an object must be a mapping' }],
+    };
   }
   const o = raw as Record<string, unknown>;
   if (o.kind === undefined) return { ok: false, errors: [required('kind')] };
   if (!isKind(o.kind)) return { ok: false, errors: [unsupported('kind', o.kind, KINDS)] };
   const info = KIND_INFO[o.kind];
   if (o.apiVersion === undefined) return { ok: false, errors: [required('apiVersion')] };
-  if (o.apiVersion !== info.apiVersion) return { ok: false, errors: [unsupported('apiVersion', o.apiVersion, [info.apiVersion])] };
+  if (o.apiVersion !== info.apiVersion)
+    return { ok: false, errors: [unsupported('apiVersion', o.apiVersion, [info.apiVersion])] };
   const parsed = OBJECT_SCHEMAS[o.kind].safeParse(raw, { reportInput: true });
   if (!parsed.success) return { ok: false, errors: parsed.error.issues.flatMap(issueToFieldErrors) };
   return { ok: true, object: parsed.data as AnyObject };
@@ -74,7 +84,9 @@ function bestEffortRules(input: unknown, reported: readonly FieldError[]): Field
     return [];
   }
   const seen = new Set(reported.map((e) => e.path));
-  return extra.filter((e) => ![...seen].some((p) => e.path === p || e.path.startsWith(`${p}.`) || e.path.startsWith(`${p}[`)));
+  return extra.filter(
+    (e) => ![...seen].some((p) => e.path === p || e.path.startsWith(`${p}.`) || e.path.startsWith(`${p}[`)),
+  );
 }
 
 /**
@@ -84,7 +96,8 @@ function bestEffortRules(input: unknown, reported: readonly FieldError[]): Field
 export function admitObject(raw: unknown, defaultNamespace = 'default'): ValidationResult {
   const input = stripNulls(raw);
   const structural = checkStructure(input);
-  if (!structural.ok) return { ok: false, errors: [...structural.errors, ...bestEffortRules(input, structural.errors)] };
+  if (!structural.ok)
+    return { ok: false, errors: [...structural.errors, ...bestEffortRules(input, structural.errors)] };
   const object = applyDefaults(structural.object, defaultNamespace);
   const errors = checkRules(object);
   return errors.length > 0 ? { ok: false, errors } : { ok: true, object };

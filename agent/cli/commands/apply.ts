@@ -1,12 +1,12 @@
 // `shoal apply -f …`: reads manifests, admits every object (validation and defaults, all errors at once),
 // and with --dry-run=client prints what would be created without contacting any agent.
 import { Command, Option } from 'commander';
-import { formatProblem, parseManifests } from '../../../shared/manifest/parseManifests.ts';
 import type { ManifestObject } from '../../../shared/manifest/parseManifests.ts';
+import { formatProblem, parseManifests } from '../../../shared/manifest/parseManifests.ts';
 import { CliError, EXIT } from '../exitCodes.ts';
+import type { CliIo } from '../io.ts';
 import { readManifestSources } from '../manifestFiles.ts';
 import { formatObjects, parseOutputFormat, resourceName } from '../output.ts';
-import type { CliIo } from '../io.ts';
 
 interface ApplyOptions {
   filename: string[];
@@ -24,13 +24,18 @@ export async function loadManifestObjects(
   const objects: ManifestObject[] = [];
   const errors: string[] = [];
   for (const { source, text } of texts) {
-    const parsed = parseManifests(text, source, { namespace: opts.namespace, enforceNamespace: opts.namespace !== undefined });
+    const parsed = parseManifests(text, source, {
+      namespace: opts.namespace,
+      enforceNamespace: opts.namespace !== undefined,
+    });
     objects.push(...parsed.objects);
     for (const p of parsed.problems) errors.push(...formatProblem(p));
   }
   if (errors.length > 0) {
     const n = errors.length;
-    throw new CliError(`error: ${n} problem${n === 1 ? '' : 's'} in the manifests:\n${errors.map((e) => `  ${e}`).join('\n')}`);
+    throw new CliError(
+      `error: ${n} problem${n === 1 ? '' : 's'} in the manifests:\n${errors.map((e) => `  ${e}`).join('\n')}`,
+    );
   }
   if (objects.length === 0) throw new CliError('error: no objects passed to apply');
   return objects;
@@ -38,11 +43,16 @@ export async function loadManifestObjects(
 
 export function applyCommand(io: CliIo): Command {
   return new Command('apply')
-    .description('Apply a configuration to the cluster from files, directories or standard input (YAML or JSON)')
+    .description(
+      'Apply a configuration to the cluster from files, directories or standard input (YAML or JSON)',
+    )
     .requiredOption('-f, --filename <path...>', 'file, directory or - for standard input (repeatable)')
     .option('-R, --recursive', 'process the directories given with -f recursively')
     .addOption(
-      new Option('--dry-run [strategy]', 'only print what would be applied; "client" validates offline with no agent')
+      new Option(
+        '--dry-run [strategy]',
+        'only print what would be applied; "client" validates offline with no agent',
+      )
         .choices(['none', 'client', 'server'])
         .preset('client')
         .default('none'),
@@ -61,7 +71,8 @@ Exit status: 0 when every object is valid, 1 when any manifest has an error (all
     )
     .action(async (opts: ApplyOptions) => {
       const format = parseOutputFormat(opts.output, ['json', 'yaml', 'name']);
-      if (opts.dryRun === 'server') throw new CliError('error: --dry-run=server needs an agent; use --dry-run=client', EXIT.usage);
+      if (opts.dryRun === 'server')
+        throw new CliError('error: --dry-run=server needs an agent; use --dry-run=client', EXIT.usage);
       if (opts.dryRun !== 'client') {
         throw new CliError(
           'error: applying to a cluster needs a running Shoal agent, which this build cannot start yet.\n' +

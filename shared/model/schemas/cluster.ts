@@ -1,9 +1,9 @@
 // Namespace, Node, ConfigMap, Secret and Event.
 import { z } from 'zod';
+import type { FieldError } from '../fieldErrors.ts';
+import { invalid } from '../fieldErrors.ts';
 import { conditionSchema, int, resourceList, stringMap, timestamp } from './common.ts';
 import { TAINT_EFFECTS } from './pod.ts';
-import { invalid } from '../fieldErrors.ts';
-import type { FieldError } from '../fieldErrors.ts';
 import { withCheck } from './zodFieldErrors.ts';
 
 export const namespaceSpecSchema = z.strictObject({ finalizers: z.array(z.string()).optional() });
@@ -45,8 +45,20 @@ export const nodeStatusSchema = z.strictObject({
 function dataKeyErrors(data: Record<string, string>): FieldError[] {
   const errors: FieldError[] = [];
   for (const key of Object.keys(data)) {
-    if (key.length > 253 || !/^[-._a-zA-Z0-9]+$/.test(key) || key === '.' || key === '..' || key.startsWith('..')) {
-      errors.push(invalid(`[${key}]`, key, "a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')"));
+    if (
+      key.length > 253 ||
+      !/^[-._a-zA-Z0-9]+$/.test(key) ||
+      key === '.' ||
+      key === '..' ||
+      key.startsWith('..')
+    ) {
+      errors.push(
+        invalid(
+          `[${key}]`,
+          key,
+          "a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')",
+        ),
+      );
     }
   }
   return errors;
@@ -56,7 +68,10 @@ const base64Map = () =>
   withCheck(stringMap(), (data) => [
     ...dataKeyErrors(data),
     ...Object.entries(data)
-      .filter(([, v]) => !/^[A-Za-z0-9+/]*={0,2}$/.test(v.replace(/\s/g, '')) || v.replace(/\s/g, '').length % 4 !== 0)
+      .filter(
+        ([, v]) =>
+          !/^[A-Za-z0-9+/]*={0,2}$/.test(v.replace(/\s/g, '')) || v.replace(/\s/g, '').length % 4 !== 0,
+      )
       .map(([k, v]) => invalid(`[${k}]`, '<value hidden>', `illegal base64 data (${v.length} characters)`)),
   ]);
 

@@ -16,7 +16,15 @@ export const stringMap = () => z.record(z.string(), z.string());
 export const intOrPercent = () =>
   withCheck(z.union([z.number(), z.string()]), (v): FieldError[] => {
     if (typeof v === 'number') return Number.isInteger(v) && v >= 0 ? [] : [invalid('', v, 'must be >= 0')];
-    return /^[0-9]+%$/.test(v) ? [] : [invalid('', v, "a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')")];
+    return /^[0-9]+%$/.test(v)
+      ? []
+      : [
+          invalid(
+            '',
+            v,
+            "a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')",
+          ),
+        ];
   });
 
 /** A port as a number or a container port's name (probes' and services' targetPort). */
@@ -29,7 +37,9 @@ export const labelsSchema = () => withCheck(stringMap(), (labels) => validateLab
 export const annotationsSchema = () => withCheck(stringMap(), (a) => validateAnnotations(a, ''));
 
 export const timestamp = () =>
-  withCheck(z.string(), (v) => (Number.isNaN(Date.parse(v)) ? [invalid('', v, 'must be an RFC 3339 time')] : []));
+  withCheck(z.string(), (v) =>
+    Number.isNaN(Date.parse(v)) ? [invalid('', v, 'must be an RFC 3339 time')] : [],
+  );
 
 const uid = () => z.custom<Uid>((v) => typeof v === 'string' && v.length > 0, 'must be a non-empty string');
 
@@ -50,7 +60,9 @@ export function objectMetaSchema(nameRule: NameRule = dns1123SubdomainErrors) {
   return z.strictObject({
     name: name.optional(),
     generateName: z.string().optional(),
-    namespace: withCheck(z.string(), (v) => dns1123SubdomainErrors(v).map((d) => invalid('', v, d))).optional(),
+    namespace: withCheck(z.string(), (v) =>
+      dns1123SubdomainErrors(v).map((d) => invalid('', v, d)),
+    ).optional(),
     uid: uid().optional(),
     labels: labelsSchema().optional(),
     annotations: annotationsSchema().optional(),

@@ -1,8 +1,8 @@
 // Service and Endpoints: what the service proxy on every agent serves.
 import { z } from 'zod';
+import { validatePortName, validatePortNumber } from '../names.ts';
 import { intOrString, stringMap } from './common.ts';
 import { PROTOCOLS } from './pod.ts';
-import { validatePortNumber, validatePortName } from '../names.ts';
 import { withCheck } from './zodFieldErrors.ts';
 
 const port = () => withCheck(z.number(), (v) => validatePortNumber(v, ''));
@@ -37,7 +37,17 @@ export const serviceSpecSchema = z.strictObject({
   ipFamilyPolicy: z.enum(['SingleStack', 'PreferDualStack', 'RequireDualStack']).optional(),
 });
 export const serviceStatusSchema = z.strictObject({
-  conditions: z.array(z.strictObject({ type: z.string(), status: z.string(), reason: z.string().optional(), message: z.string().optional(), lastTransitionTime: z.string().optional() })).optional(),
+  conditions: z
+    .array(
+      z.strictObject({
+        type: z.string(),
+        status: z.string(),
+        reason: z.string().optional(),
+        message: z.string().optional(),
+        lastTransitionTime: z.string().optional(),
+      }),
+    )
+    .optional(),
   loadBalancer: z.strictObject({}).optional(),
 });
 

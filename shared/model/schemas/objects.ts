@@ -2,7 +2,15 @@
 import { z } from 'zod';
 import { KIND_INFO, type Kind } from '../kinds.ts';
 import { dns1035LabelErrors, dns1123LabelErrors } from '../names.ts';
-import { configMapBody, eventBody, namespaceSpecSchema, namespaceStatusSchema, nodeSpecSchema, nodeStatusSchema, secretBody } from './cluster.ts';
+import {
+  configMapBody,
+  eventBody,
+  namespaceSpecSchema,
+  namespaceStatusSchema,
+  nodeSpecSchema,
+  nodeStatusSchema,
+  secretBody,
+} from './cluster.ts';
 import { objectMetaSchema } from './common.ts';
 import { endpointSubsetSchema, serviceSpecSchema, serviceStatusSchema } from './networking.ts';
 import { podSpecSchema, podStatusSchema } from './pod.ts';
@@ -31,7 +39,10 @@ export const namespaceSchema = envelope(
   { spec: namespaceSpecSchema.optional(), status: namespaceStatusSchema.optional() },
   objectMetaSchema(dns1123LabelErrors),
 );
-export const nodeSchema = envelope('Node', { spec: nodeSpecSchema.optional(), status: nodeStatusSchema.optional() });
+export const nodeSchema = envelope('Node', {
+  spec: nodeSpecSchema.optional(),
+  status: nodeStatusSchema.optional(),
+});
 export const podSchema = envelope('Pod', { spec: podSpecSchema, status: podStatusSchema.optional() });
 export const replicaSetSchema = envelope('ReplicaSet', {
   spec: replicaSetSpecSchema,

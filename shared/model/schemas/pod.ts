@@ -1,15 +1,28 @@
 // Pod: containers, probes, volumes, scheduling constraints and status, as far as Shoal runs them.
 import { z } from 'zod';
-import { int, intOrString, nonNegativeInt, positiveInt, quantity, resourceList, stringMap, timestamp, conditionSchema } from './common.ts';
-import { validateLabelSelector } from '../selector.ts';
 import { validatePortName, validatePortNumber } from '../names.ts';
-import { withCheck } from './zodFieldErrors.ts';
 import type { LabelSelector } from '../selector.ts';
+import { validateLabelSelector } from '../selector.ts';
+import {
+  conditionSchema,
+  int,
+  intOrString,
+  nonNegativeInt,
+  positiveInt,
+  quantity,
+  resourceList,
+  stringMap,
+  timestamp,
+} from './common.ts';
+import { withCheck } from './zodFieldErrors.ts';
 
 const port = () => withCheck(z.number(), (v) => validatePortNumber(v, ''));
 const portName = () => withCheck(z.string(), (v) => validatePortName(v, ''));
 export const labelSelectorSchema = withCheck(
-  z.custom<LabelSelector>((v) => typeof v === 'object' && v !== null && !Array.isArray(v), 'must be an object'),
+  z.custom<LabelSelector>(
+    (v) => typeof v === 'object' && v !== null && !Array.isArray(v),
+    'must be an object',
+  ),
   (v) => validateLabelSelector(v, ''),
 );
 
@@ -17,7 +30,11 @@ export const PROTOCOLS = ['TCP'] as const;
 /** UDP and SCTP exist in Kubernetes but Shoal's proxy and kubelet do not carry them yet: refuse, don't drop. */
 const protocol = () => z.enum(PROTOCOLS);
 
-const keySelector = z.strictObject({ name: z.string().min(1), key: z.string().min(1), optional: z.boolean().optional() });
+const keySelector = z.strictObject({
+  name: z.string().min(1),
+  key: z.string().min(1),
+  optional: z.boolean().optional(),
+});
 const envVarSchema = z.strictObject({
   name: z.string().min(1),
   value: z.string().optional(),
@@ -28,7 +45,14 @@ const envVarSchema = z.strictObject({
       fieldRef: z
         .strictObject({
           apiVersion: z.string().optional(),
-          fieldPath: z.enum(['metadata.name', 'metadata.namespace', 'metadata.uid', 'status.podIP', 'status.hostIP', 'spec.nodeName']),
+          fieldPath: z.enum([
+            'metadata.name',
+            'metadata.namespace',
+            'metadata.uid',
+            'status.podIP',
+            'status.hostIP',
+            'spec.nodeName',
+          ]),
         })
         .optional(),
     })
@@ -86,7 +110,9 @@ export const containerSchema = z.strictObject({
   env: z.array(envVarSchema).optional(),
   envFrom: z.array(envFromSchema).optional(),
   ports: z.array(containerPortSchema).optional(),
-  resources: z.strictObject({ limits: resourceList().optional(), requests: resourceList().optional() }).optional(),
+  resources: z
+    .strictObject({ limits: resourceList().optional(), requests: resourceList().optional() })
+    .optional(),
   volumeMounts: z.array(volumeMountSchema).optional(),
   livenessProbe: probeSchema.optional(),
   readinessProbe: probeSchema.optional(),
@@ -112,7 +138,9 @@ export type Container = z.infer<typeof containerSchema>;
 const keyToPath = z.strictObject({ key: z.string().min(1), path: z.string().min(1), mode: int().optional() });
 const volumeSchema = z.strictObject({
   name: z.string().min(1),
-  emptyDir: z.strictObject({ medium: z.enum(['', 'Memory']).optional(), sizeLimit: quantity().optional() }).optional(),
+  emptyDir: z
+    .strictObject({ medium: z.enum(['', 'Memory']).optional(), sizeLimit: quantity().optional() })
+    .optional(),
   hostPath: z
     .strictObject({
       path: z.string().min(1),
@@ -258,4 +286,3 @@ export const podStatusSchema = z.strictObject({
   nominatedNodeName: z.string().optional(),
 });
 export type PodStatus = z.infer<typeof podStatusSchema>;
-

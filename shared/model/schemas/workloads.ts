@@ -3,7 +3,10 @@ import { z } from 'zod';
 import { conditionSchema, intOrPercent, nonNegativeInt, positiveInt, templateMetaSchema } from './common.ts';
 import { labelSelectorSchema, podSpecSchema } from './pod.ts';
 
-export const podTemplateSchema = z.strictObject({ metadata: templateMetaSchema.optional(), spec: podSpecSchema });
+export const podTemplateSchema = z.strictObject({
+  metadata: templateMetaSchema.optional(),
+  spec: podSpecSchema,
+});
 export type PodTemplate = z.infer<typeof podTemplateSchema>;
 
 export const replicaSetSpecSchema = z.strictObject({

@@ -1,6 +1,6 @@
 // Turns zod's issues into Kubernetes-style field errors, and lets leaf checks written as
 // `(value) => FieldError[]` run inside a zod schema so that every error of a manifest is reported at once.
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { FieldError } from '../fieldErrors.ts';
 import { formatFieldError, invalid, required, unknownField, unsupported } from '../fieldErrors.ts';
 

@@ -10,7 +10,8 @@ type Probe = NonNullable<Container['livenessProbe']>;
 function validateProbe(probe: Probe, path: string, container: Container): FieldError[] {
   const handlers = (['exec', 'httpGet', 'tcpSocket'] as const).filter((h) => probe[h] !== undefined);
   if (handlers.length === 0) return [required(path, 'must specify a handler type')];
-  if (handlers.length > 1) return [forbidden(fieldPath(path, handlers[1]!), 'may not specify more than 1 handler type')];
+  if (handlers.length > 1)
+    return [forbidden(fieldPath(path, handlers[1]!), 'may not specify more than 1 handler type')];
   const port = probe.httpGet?.port ?? probe.tcpSocket?.port;
   if (typeof port === 'string') {
     const named = (container.ports ?? []).some((p) => p.name === port);
@@ -29,13 +30,25 @@ function validateResources(c: Container, path: string): FieldError[] {
     const max = parseQuantity(limit);
     // Malformed quantities are reported by the schema; compare only what parses.
     if (request.ok && max.ok && request.value > max.value) {
-      errors.push(invalid(fieldPath(fieldPath(path, 'requests'), name), value, `must be less than or equal to ${name} limit of ${limit}`));
+      errors.push(
+        invalid(
+          fieldPath(fieldPath(path, 'requests'), name),
+          value,
+          `must be less than or equal to ${name} limit of ${limit}`,
+        ),
+      );
     }
   }
   for (const name of new Set([...Object.keys(limits), ...Object.keys(requests)])) {
     if (name !== 'cpu' && name !== 'memory' && name !== 'ephemeral-storage') {
       const where = name in limits ? 'limits' : 'requests';
-      errors.push(invalid(fieldPath(fieldPath(path, where), name), name, 'must be one of cpu, memory, ephemeral-storage'));
+      errors.push(
+        invalid(
+          fieldPath(fieldPath(path, where), name),
+          name,
+          'must be one of cpu, memory, ephemeral-storage',
+        ),
+      );
     }
   }
   return errors;
@@ -46,28 +59,41 @@ function validateContainer(c: Container, path: string, volumeNames: Set<string>)
   const portNames = new Set<string>();
   for (const [i, p] of (c.ports ?? []).entries()) {
     if (p.name === undefined) continue;
-    if (portNames.has(p.name)) errors.push(duplicate(fieldPath(fieldPath(fieldPath(path, 'ports'), i), 'name'), p.name));
+    if (portNames.has(p.name))
+      errors.push(duplicate(fieldPath(fieldPath(fieldPath(path, 'ports'), i), 'name'), p.name));
     portNames.add(p.name);
   }
   for (const [i, m] of (c.volumeMounts ?? []).entries()) {
     const mountPath = fieldPath(fieldPath(path, 'volumeMounts'), i);
     if (!volumeNames.has(m.name)) errors.push(notFound(fieldPath(mountPath, 'name'), m.name));
     if (m.subPath?.split('/').includes('..') || m.subPath?.startsWith('/')) {
-      errors.push(invalid(fieldPath(mountPath, 'subPath'), m.subPath, "must be a relative path not containing '..'"));
+      errors.push(
+        invalid(fieldPath(mountPath, 'subPath'), m.subPath, "must be a relative path not containing '..'"),
+      );
     }
   }
   for (const [i, e] of (c.env ?? []).entries()) {
     const envPath = fieldPath(fieldPath(path, 'env'), i);
     const sources = e.valueFrom ? Object.keys(e.valueFrom).length : 0;
     if (e.value !== undefined && sources > 0) {
-      errors.push(invalid(fieldPath(envPath, 'valueFrom'), '', 'may not be specified when `value` is not empty'));
+      errors.push(
+        invalid(fieldPath(envPath, 'valueFrom'), '', 'may not be specified when `value` is not empty'),
+      );
     } else if (e.valueFrom && sources !== 1) {
-      errors.push(invalid(fieldPath(envPath, 'valueFrom'), '', 'may not have more than one field specified at a time'));
+      errors.push(
+        invalid(fieldPath(envPath, 'valueFrom'), '', 'may not have more than one field specified at a time'),
+      );
     }
   }
   for (const [i, e] of (c.envFrom ?? []).entries()) {
     if ((e.configMapRef ? 1 : 0) + (e.secretRef ? 1 : 0) !== 1) {
-      errors.push(invalid(fieldPath(fieldPath(path, 'envFrom'), i), '', 'must specify exactly one of configMapRef or secretRef'));
+      errors.push(
+        invalid(
+          fieldPath(fieldPath(path, 'envFrom'), i),
+          '',
+          'must specify exactly one of configMapRef or secretRef',
+        ),
+      );
     }
   }
   for (const kind of ['livenessProbe', 'readinessProbe', 'startupProbe'] as const) {
@@ -75,10 +101,22 @@ function validateContainer(c: Container, path: string, volumeNames: Set<string>)
     if (probe) errors.push(...validateProbe(probe, fieldPath(path, kind), c));
   }
   if (c.startupProbe?.successThreshold !== undefined && c.startupProbe.successThreshold !== 1) {
-    errors.push(invalid(fieldPath(fieldPath(path, 'startupProbe'), 'successThreshold'), c.startupProbe.successThreshold, 'must be 1'));
+    errors.push(
+      invalid(
+        fieldPath(fieldPath(path, 'startupProbe'), 'successThreshold'),
+        c.startupProbe.successThreshold,
+        'must be 1',
+      ),
+    );
   }
   if (c.livenessProbe?.successThreshold !== undefined && c.livenessProbe.successThreshold !== 1) {
-    errors.push(invalid(fieldPath(fieldPath(path, 'livenessProbe'), 'successThreshold'), c.livenessProbe.successThreshold, 'must be 1'));
+    errors.push(
+      invalid(
+        fieldPath(fieldPath(path, 'livenessProbe'), 'successThreshold'),
+        c.livenessProbe.successThreshold,
+        'must be 1',
+      ),
+    );
   }
   errors.push(...validateResources(c, fieldPath(path, 'resources')));
   return errors;
@@ -93,7 +131,8 @@ export function validatePodSpec(spec: PodSpec, path: string): FieldError[] {
     volumeNames.add(v.name);
     const sources = VOLUME_SOURCES.filter((s) => v[s] !== undefined);
     if (sources.length === 0) errors.push(required(vPath, 'must specify a volume type'));
-    if (sources.length > 1) errors.push(forbidden(fieldPath(vPath, sources[1]!), 'may not specify more than 1 volume type'));
+    if (sources.length > 1)
+      errors.push(forbidden(fieldPath(vPath, sources[1]!), 'may not specify more than 1 volume type'));
   }
   const containerNames = new Set<string>();
   const hostPorts = new Set<number>();
@@ -123,10 +162,26 @@ export function validatePodSpec(spec: PodSpec, path: string): FieldError[] {
   }
   for (const [i, t] of (spec.tolerations ?? []).entries()) {
     const tPath = fieldPath(fieldPath(path, 'tolerations'), i);
-    if (t.operator === 'Exists' && t.value) errors.push(invalid(fieldPath(tPath, 'operator'), t.operator, 'value must be empty when `operator` is \'Exists\''));
-    if (!t.key && t.operator !== 'Exists') errors.push(invalid(fieldPath(tPath, 'operator'), t.operator ?? 'Equal', "operator must be Exists when `key` is empty, which means \"match all values and all keys\""));
+    if (t.operator === 'Exists' && t.value)
+      errors.push(
+        invalid(fieldPath(tPath, 'operator'), t.operator, "value must be empty when `operator` is 'Exists'"),
+      );
+    if (!t.key && t.operator !== 'Exists')
+      errors.push(
+        invalid(
+          fieldPath(tPath, 'operator'),
+          t.operator ?? 'Equal',
+          'operator must be Exists when `key` is empty, which means "match all values and all keys"',
+        ),
+      );
     if (t.tolerationSeconds !== undefined && t.effect !== 'NoExecute') {
-      errors.push(invalid(fieldPath(tPath, 'effect'), t.effect ?? '', 'effect must be \'NoExecute\' when `tolerationSeconds` is set'));
+      errors.push(
+        invalid(
+          fieldPath(tPath, 'effect'),
+          t.effect ?? '',
+          "effect must be 'NoExecute' when `tolerationSeconds` is set",
+        ),
+      );
     }
   }
   return errors;

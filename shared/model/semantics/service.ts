@@ -24,15 +24,22 @@ export function validateService(svc: Service): FieldError[] {
     portNumbers.add(p.port);
     if (p.nodePort !== undefined) {
       if (svc.spec.type !== 'NodePort') {
-        errors.push(forbidden(`${path}.nodePort`, 'may not be used when `type` is \'ClusterIP\''));
+        errors.push(forbidden(`${path}.nodePort`, "may not be used when `type` is 'ClusterIP'"));
       } else if (p.nodePort < NODE_PORT_RANGE.min || p.nodePort > NODE_PORT_RANGE.max) {
-        errors.push(invalid(`${path}.nodePort`, p.nodePort, `provided port is not in the valid range. The range of valid ports is ${NODE_PORT_RANGE.min}-${NODE_PORT_RANGE.max}`));
+        errors.push(
+          invalid(
+            `${path}.nodePort`,
+            p.nodePort,
+            `provided port is not in the valid range. The range of valid ports is ${NODE_PORT_RANGE.min}-${NODE_PORT_RANGE.max}`,
+          ),
+        );
       }
     }
     if (typeof p.targetPort === 'number' && (p.targetPort < 1 || p.targetPort > 65535)) {
       errors.push(invalid(`${path}.targetPort`, p.targetPort, 'must be between 1 and 65535, inclusive'));
     }
-    if (typeof p.targetPort === 'string') errors.push(...validatePortName(p.targetPort, `${path}.targetPort`));
+    if (typeof p.targetPort === 'string')
+      errors.push(...validatePortName(p.targetPort, `${path}.targetPort`));
   }
   if (svc.spec.sessionAffinityConfig && svc.spec.sessionAffinity !== 'ClientIP') {
     errors.push(forbidden('spec.sessionAffinityConfig', 'must not be set when session affinity is None'));

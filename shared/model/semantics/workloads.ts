@@ -11,14 +11,17 @@ function validateSelectorAndTemplate(selector: Selector | undefined, template: P
   const errors: FieldError[] = [];
   if (!selector) return errors;
   const empty = !selector.matchLabels && !selector.matchExpressions;
-  const hasTerms = Object.keys(selector.matchLabels ?? {}).length > 0 || (selector.matchExpressions ?? []).length > 0;
+  const hasTerms =
+    Object.keys(selector.matchLabels ?? {}).length > 0 || (selector.matchExpressions ?? []).length > 0;
   if (empty || !hasTerms) {
     errors.push(invalid('spec.selector', selector, 'empty selector is invalid for deployment'));
     return errors;
   }
   const labels = template.metadata?.labels ?? {};
   if (!matchesLabelSelector(selector, labels)) {
-    errors.push(invalid('spec.template.metadata.labels', labels, '`selector` does not match template `labels`'));
+    errors.push(
+      invalid('spec.template.metadata.labels', labels, '`selector` does not match template `labels`'),
+    );
   }
   return errors;
 }
@@ -27,18 +30,31 @@ function validateTemplate(template: PodTemplate, allowed: readonly string[]): Fi
   const errors = validatePodSpec(template.spec, 'spec.template.spec');
   const policy = template.spec.restartPolicy;
   if (policy === undefined) {
-    errors.push(required('spec.template.spec.restartPolicy', `valid values: ${allowed.map((a) => JSON.stringify(a)).join(', ')}`));
+    errors.push(
+      required(
+        'spec.template.spec.restartPolicy',
+        `valid values: ${allowed.map((a) => JSON.stringify(a)).join(', ')}`,
+      ),
+    );
   } else if (!allowed.includes(policy)) {
     errors.push(unsupported('spec.template.spec.restartPolicy', policy, allowed));
   }
   if (template.spec.activeDeadlineSeconds !== undefined && allowed.includes('Always')) {
-    errors.push(forbidden('spec.template.spec.activeDeadlineSeconds', 'activeDeadlineSeconds in ReplicaSet is not Supported'));
+    errors.push(
+      forbidden(
+        'spec.template.spec.activeDeadlineSeconds',
+        'activeDeadlineSeconds in ReplicaSet is not Supported',
+      ),
+    );
   }
   return errors;
 }
 
 export function validateReplicaSet(rs: ReplicaSet): FieldError[] {
-  return [...validateSelectorAndTemplate(rs.spec.selector, rs.spec.template), ...validateTemplate(rs.spec.template, ['Always'])];
+  return [
+    ...validateSelectorAndTemplate(rs.spec.selector, rs.spec.template),
+    ...validateTemplate(rs.spec.template, ['Always']),
+  ];
 }
 
 /** `25%` or `1`, as a count of `replicas` (rounded as Kubernetes does for the bound asked for). */
@@ -47,14 +63,25 @@ function isZero(v: number | string | undefined): boolean {
 }
 
 export function validateDeployment(d: Deployment): FieldError[] {
-  const errors = [...validateSelectorAndTemplate(d.spec.selector, d.spec.template), ...validateTemplate(d.spec.template, ['Always'])];
+  const errors = [
+    ...validateSelectorAndTemplate(d.spec.selector, d.spec.template),
+    ...validateTemplate(d.spec.template, ['Always']),
+  ];
   const strategy = d.spec.strategy;
   if (strategy?.type === 'Recreate' && strategy.rollingUpdate) {
-    errors.push(forbidden('spec.strategy.rollingUpdate', "may not be specified when strategy `type` is 'Recreate'"));
+    errors.push(
+      forbidden('spec.strategy.rollingUpdate', "may not be specified when strategy `type` is 'Recreate'"),
+    );
   }
   const ru = strategy?.rollingUpdate;
   if (ru && isZero(ru.maxSurge) && isZero(ru.maxUnavailable)) {
-    errors.push(invalid('spec.strategy.rollingUpdate.maxUnavailable', ru.maxUnavailable, 'may not be 0 when `maxSurge` is 0'));
+    errors.push(
+      invalid(
+        'spec.strategy.rollingUpdate.maxUnavailable',
+        ru.maxUnavailable,
+        'may not be 0 when `maxSurge` is 0',
+      ),
+    );
   }
   for (const field of ['maxSurge', 'maxUnavailable'] as const) {
     const v = ru?.[field];
@@ -70,13 +97,27 @@ export function validateDeployment(d: Deployment): FieldError[] {
 }
 
 export function validateDaemonSet(ds: DaemonSet): FieldError[] {
-  const errors = [...validateSelectorAndTemplate(ds.spec.selector, ds.spec.template), ...validateTemplate(ds.spec.template, ['Always'])];
+  const errors = [
+    ...validateSelectorAndTemplate(ds.spec.selector, ds.spec.template),
+    ...validateTemplate(ds.spec.template, ['Always']),
+  ];
   const ru = ds.spec.updateStrategy?.rollingUpdate;
   if (ru && isZero(ru.maxSurge ?? 0) && isZero(ru.maxUnavailable ?? 1)) {
-    errors.push(invalid('spec.updateStrategy.rollingUpdate.maxUnavailable', ru.maxUnavailable, 'may not be 0 when `maxSurge` is 0'));
+    errors.push(
+      invalid(
+        'spec.updateStrategy.rollingUpdate.maxUnavailable',
+        ru.maxUnavailable,
+        'may not be 0 when `maxSurge` is 0',
+      ),
+    );
   }
   if (ds.spec.updateStrategy?.type === 'OnDelete' && ru) {
-    errors.push(forbidden('spec.updateStrategy.rollingUpdate', "may not be specified when strategy `type` is 'OnDelete'"));
+    errors.push(
+      forbidden(
+        'spec.updateStrategy.rollingUpdate',
+        "may not be specified when strategy `type` is 'OnDelete'",
+      ),
+    );
   }
   return errors;
 }
