@@ -91,7 +91,11 @@ export function parseManifests(text: string, source: string, opts: ParseOptions 
   let index = 0;
   for (const doc of list) {
     const document = index++;
-    const location: ManifestLocation = { source, document, line: lineOf(doc.range?.[0]) };
+    const location: ManifestLocation = {
+      source,
+      document,
+      line: lineOf(doc.contents?.range?.[0] ?? doc.range?.[0]),
+    };
     if (doc.errors.length > 0) {
       out.problems.push({ location, messages: doc.errors.map((e) => `YAML: ${e.message.split('\n')[0]}`) });
       continue;

@@ -1,0 +1,32 @@
+// Runs the real `shoal` executable (bin/shoal.js) as a user would, and captures what it prints.
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+export const SHOAL_BIN = fileURLToPath(new URL('../../bin/shoal.js', import.meta.url));
+
+export interface ShoalResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export function runShoal(
+  args: readonly string[],
+  opts: { stdin?: string; cwd?: string } = {},
+): Promise<ShoalResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [SHOAL_BIN, ...args], { cwd: opts.cwd ?? REPO_ROOT });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(opts.stdin ?? '');
+  });
+}
