@@ -135,6 +135,8 @@ describe('matchesLabelSelector', () => {
     } as unknown as LabelSelector;
     expect(matchesLabelSelector(bogus, labels)).toBe(false);
     expect(formatLabelSelector(bogus)).toBe('<error>');
+    const proto = { matchExpressions: [{ key: 'app', operator: 'toString' }] } as unknown as LabelSelector;
+    expect(matchesLabelSelector(proto, labels)).toBe(false);
   });
   it('does not find inherited properties', () => {
     expect(matchesLabelSelector({ matchExpressions: [{ key: 'constructor', operator: 'Exists' }] }, {})).toBe(
