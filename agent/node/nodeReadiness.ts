@@ -1,0 +1,72 @@
+// The leader's node-lifecycle rule for readiness: a node is Ready while its agent's heartbeats arrive, and
+// Unknown once none arrived for the grace period. Pure: the caller supplies what it heard and when, and
+// writes only the conditions this returns (the document records changes, not heartbeats).
+import type { Node } from '../../shared/model/types.ts';
+
+export const DEFAULT_NODE_GRACE_MS = 10_000;
+
+type Condition = NonNullable<NonNullable<Node['status']>['conditions']>[number];
+
+export interface ReadinessUpdate {
+  nodeName: string;
+  conditions: Condition[];
+}
+
+export interface ReadinessInput {
+  nodes: readonly Node[];
+  /** Last heartbeat time per node name (ms). */
+  lastHeard: ReadonlyMap<string, number>;
+  now: number;
+  /** When this leader started leading: nobody is judged on silence from before it could listen. */
+  leaderSince: number;
+  graceMs?: number;
+}
+
+function readyCondition(status: 'True' | 'Unknown', now: number): Condition {
+  const at = new Date(now).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return status === 'True'
+    ? {
+        type: 'Ready',
+        status,
+        reason: 'AgentReady',
+        message: 'agent is sending heartbeats',
+        lastTransitionTime: at,
+      }
+    : {
+        type: 'Ready',
+        status,
+        reason: 'NodeStatusUnknown',
+        message: 'Agent stopped sending heartbeats.',
+        lastTransitionTime: at,
+      };
+}
+
+export function planNodeReadiness(input: ReadinessInput): ReadinessUpdate[] {
+  const grace = input.graceMs ?? DEFAULT_NODE_GRACE_MS;
+  const updates: ReadinessUpdate[] = [];
+  for (const node of input.nodes) {
+    const heard = input.lastHeard.get(node.metadata.name);
+    const silentSince = Math.max(heard ?? input.leaderSince, input.leaderSince);
+    const wanted: 'True' | 'Unknown' | undefined =
+      heard !== undefined && input.now - heard <= grace
+        ? 'True'
+        : input.now - silentSince > grace
+          ? 'Unknown'
+          : undefined;
+    if (wanted === undefined) continue; // not heard yet, but still within grace of this leader's start
+    const conditions = node.status?.conditions ?? [];
+    const current = conditions.find((c) => c.type === 'Ready');
+    if (current?.status === wanted) continue;
+    updates.push({
+      nodeName: node.metadata.name,
+      conditions: [...conditions.filter((c) => c.type !== 'Ready'), readyCondition(wanted, input.now)],
+    });
+  }
+  return updates;
+}
+
+export function isNodeReady(node: Node): boolean | 'Unknown' {
+  const ready = node.status?.conditions?.find((c) => c.type === 'Ready');
+  if (!ready) return 'Unknown';
+  return ready.status === 'True' ? true : ready.status === 'False' ? false : 'Unknown';
+}
