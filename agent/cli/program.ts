@@ -1,7 +1,18 @@
 // The `shoal` command tree. Each verb lives in ./commands; this file only assembles them.
 import { Command, CommanderError } from 'commander';
+import { agentCommand } from './commands/agent.ts';
 import { applyCommand } from './commands/apply.ts';
+import { bootstrapCommand } from './commands/bootstrap.ts';
+import { createCommand } from './commands/create.ts';
+import { deleteCommand } from './commands/delete.ts';
+import { describeCommand } from './commands/describe.ts';
+import { getCommand } from './commands/get.ts';
+import { initCommand } from './commands/init.ts';
+import { keyCommand } from './commands/key.ts';
+import { statusCommand } from './commands/status.ts';
+import { upCommand } from './commands/up.ts';
 import { versionCommand } from './commands/version.ts';
+import { DATA_DIR_ENV, DATA_DIR_HELP } from './dataDir.ts';
 import { CliError, EXIT } from './exitCodes.ts';
 import type { CliIo } from './io.ts';
 
@@ -17,11 +28,30 @@ export function buildProgram(io: CliIo): Command {
     })
     .exitOverride()
     .showSuggestionAfterError()
+    // Program options go before the command (`shoal --data-dir D get pods`); each command that needs a data
+    // directory also takes its own `--data-dir`, read with dataDirOption().
+    .enablePositionalOptions()
+    .option('--data-dir <dir>', DATA_DIR_HELP)
     .addHelpText(
       'after',
-      '\nExit status: 0 on success, 1 when the request failed, 2 when the command line is wrong.',
+      `
+The CLI talks to the agent whose data directory holds api.json (its address and token): --data-dir, else
+$${DATA_DIR_ENV}, else ~/.local/share/shoal (Linux), ~/Library/Application Support/Shoal (macOS) or
+%APPDATA%\\Shoal (Windows).
+
+Exit status: 0 on success, 1 when the request failed, 2 when the command line is wrong.`,
     );
+  program.addCommand(upCommand(io));
+  program.addCommand(initCommand(io));
+  program.addCommand(agentCommand(io));
+  program.addCommand(keyCommand(io));
+  program.addCommand(bootstrapCommand(io));
+  program.addCommand(getCommand(io));
+  program.addCommand(describeCommand(io));
   program.addCommand(applyCommand(io));
+  program.addCommand(createCommand(io));
+  program.addCommand(deleteCommand(io));
+  program.addCommand(statusCommand(io));
   program.addCommand(versionCommand(io));
   for (const sub of program.commands) sub.exitOverride().configureOutput(program.configureOutput());
   return program;
@@ -35,7 +65,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return EXIT.ok;
   } catch (err) {
     if (err instanceof CliError) {
-      io.stderr.write(`${err.message}\n`);
+      // An empty message: the command has printed its errors already (one per failed object).
+      if (err.message !== '') io.stderr.write(`${err.message}\n`);
       return err.exitCode;
     }
     if (err instanceof CommanderError) {

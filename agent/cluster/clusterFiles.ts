@@ -25,7 +25,8 @@ export interface Identity {
 }
 
 const clusterFileSchema = z.strictObject({
-  name: z.string().min(1),
+  /** Empty until a joining peer has read the name from the cluster document. */
+  name: z.string(),
   swarmKey: z.string(),
   bootstrap: z.array(z.string()),
 });

@@ -31,8 +31,25 @@ export function clusterDocumentIdFor(swarmKey: Uint8Array): DocumentId {
   return interpretAsDocumentId(stringifyAutomergeUrl(new Uint8Array(clusterDocumentId(swarmKey)) as never));
 }
 
-export interface OpenClusterRepoOptions {
+export interface ClusterRepoOptions {
   dataDir: string;
+  swarmKey: Uint8Array;
+  logger: Logger;
+}
+
+/** Step 1: the repo and its network adapter, so the swarm can be wired before the document is looked for. */
+export async function createClusterRepo(
+  opts: ClusterRepoOptions,
+): Promise<Omit<ClusterRepo, 'handle' | 'store'>> {
+  const storage = await AtomicFsStorageAdapter.open(path.join(opts.dataDir, 'automerge'));
+  const network = new SwarmNetworkAdapter((p) =>
+    opts.logger.warn({ peer: p.remoteId, reason: p.reason }, 'dropped a sync message from a peer'),
+  );
+  const repo = new Repo({ storage, network: [network], sharePolicy: async () => true });
+  return { repo, network };
+}
+
+export interface LoadClusterStoreOptions {
   swarmKey: Uint8Array;
   /** Only `shoal init`: make the document. Everyone else finds it on disk or from peers. */
   create?: boolean;
@@ -40,36 +57,31 @@ export interface OpenClusterRepoOptions {
   signal?: AbortSignal;
 }
 
-export async function openClusterRepo(opts: OpenClusterRepoOptions): Promise<ClusterRepo> {
-  const storage = await AtomicFsStorageAdapter.open(path.join(opts.dataDir, 'automerge'));
-  const network = new SwarmNetworkAdapter((p) =>
-    opts.logger.warn({ peer: p.remoteId, reason: p.reason }, 'dropped a sync message from a peer'),
-  );
-  const repo = new Repo({ storage, network: [network], sharePolicy: async () => true });
+/** Step 2: the cluster document (made, loaded from disk, or awaited from peers) and the store over it. */
+export async function loadClusterStore(
+  repo: Repo,
+  opts: LoadClusterStoreOptions,
+): Promise<{ handle: DocHandle<ClusterDocument>; store: AutomergeClusterStore }> {
   const docId = clusterDocumentIdFor(opts.swarmKey);
-  try {
-    let handle: DocHandle<ClusterDocument>;
-    if (opts.create) {
-      handle = repo.import<ClusterDocument>(
-        A.save(A.from(initialClusterDocument() as unknown as Record<string, unknown>)),
-        { docId },
-      );
-      await repo.flush([docId]);
-    } else {
-      handle = await waitForDocument<ClusterDocument>(repo, docId, {
-        signal: opts.signal,
-        retryMs: 500,
-        onWaiting: (attempt) => {
-          if (attempt === 1 || attempt % 20 === 0) {
-            opts.logger.info('waiting for a peer that has the cluster document');
-          }
-        },
-      });
-    }
-    const store = new AutomergeClusterStore({ repo, handle, logger: opts.logger, ownsRepo: true });
-    return { repo, handle, store, network };
-  } catch (err) {
-    await repo.shutdown().catch(() => {});
-    throw err;
+  let handle: DocHandle<ClusterDocument>;
+  if (opts.create) {
+    handle = repo.import<ClusterDocument>(
+      A.save(A.from(initialClusterDocument() as unknown as Record<string, unknown>)),
+      {
+        docId,
+      },
+    );
+    await repo.flush([docId]);
+  } else {
+    handle = await waitForDocument<ClusterDocument>(repo, docId, {
+      signal: opts.signal,
+      retryMs: 500,
+      onWaiting: (attempt) => {
+        if (attempt === 1 || attempt % 20 === 0)
+          opts.logger.info('waiting for a peer that has the cluster document');
+      },
+    });
   }
+  const store = new AutomergeClusterStore({ repo, handle, logger: opts.logger, ownsRepo: true });
+  return { handle, store };
 }

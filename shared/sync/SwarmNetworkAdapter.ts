@@ -137,8 +137,10 @@ export class SwarmNetworkAdapter extends NetworkAdapter {
       return;
     }
     const message = value as Message;
-    // A peer speaks only for itself and only to us: refuse messages that claim another sender.
-    if (message.senderId !== state.remotePeerId || message.targetId !== this.peerId) {
+    // A peer speaks only to us, and for itself, except for ephemeral messages, which automerge-repo relays
+    // with their original sender (that is how heartbeats reach peers that are not directly connected).
+    const relayed = message.type === 'ephemeral';
+    if ((!relayed && message.senderId !== state.remotePeerId) || message.targetId !== this.peerId) {
       this.#report({ remoteId: state.link.remoteId, reason: 'sync message with a foreign sender or target' });
       return;
     }

@@ -1,5 +1,8 @@
 // The `shoal` executable as a script would use it: output, exit codes, and every error at once.
 
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { runShoal } from '../support/runShoal.ts';
@@ -103,8 +106,16 @@ describe('shoal apply --dry-run=client', () => {
     const missing = await runShoal(['apply', '--dry-run=client', '-f', 'no/such.yaml']);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('the path "no/such.yaml" does not exist');
-    const real = await runShoal(['apply', '-f', `${fixtures}/nginx-deployment.yaml`]);
-    expect(real.code).toBe(1);
-    expect(real.stderr).toContain('--dry-run=client');
+    const noAgent = await mkdtemp(join(tmpdir(), 'shoal-noagent-'));
+    try {
+      const real = await runShoal(['apply', '-f', `${fixtures}/nginx-deployment.yaml`], {
+        env: { SHOAL_DATA_DIR: noAgent },
+      });
+      expect(real.code).toBe(1);
+      expect(real.stderr).toContain(`${join(noAgent, 'api.json')} does not exist`);
+      expect(real.stderr).toContain('shoal up');
+    } finally {
+      await rm(noAgent, { recursive: true, force: true });
+    }
   });
 });

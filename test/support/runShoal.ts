@@ -13,10 +13,14 @@ export interface ShoalResult {
 
 export function runShoal(
   args: readonly string[],
-  opts: { stdin?: string; cwd?: string } = {},
+  opts: { stdin?: string; cwd?: string; env?: NodeJS.ProcessEnv } = {},
 ): Promise<ShoalResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [SHOAL_BIN, ...args], { cwd: opts.cwd ?? REPO_ROOT });
+    const child = spawn(process.execPath, [SHOAL_BIN, ...args], {
+      cwd: opts.cwd ?? REPO_ROOT,
+      // Extra variables on top of this process's environment (e.g. SHOAL_DATA_DIR).
+      env: opts.env ? { ...process.env, ...opts.env } : process.env,
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => {

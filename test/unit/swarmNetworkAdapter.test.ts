@@ -13,9 +13,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { SwarmNetworkAdapter } from '../../shared/sync/SwarmNetworkAdapter.ts';
 import { waitForDocument } from '../../shared/sync/waitForDocument.ts';
 
-interface Doc {
+type Doc = {
   items: Record<string, string>;
-}
+};
 
 interface Peer {
   repo: Repo;

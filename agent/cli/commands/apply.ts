@@ -1,8 +1,13 @@
 // `shoal apply -f …`: reads manifests, admits every object (validation and defaults, all errors at once),
-// and with --dry-run=client prints what would be created without contacting any agent.
+// then sends them to the agent, which creates each object or replaces its labels, annotations and spec
+// (`deployment.apps/web created|configured|unchanged`). With --dry-run=client it prints what would be
+// created without contacting any agent; --dry-run=server asks the agent what would happen.
 import { Command, Option } from 'commander';
 import type { ManifestObject } from '../../../shared/manifest/parseManifests.ts';
 import { formatProblem, parseManifests } from '../../../shared/manifest/parseManifests.ts';
+import type { KubeObject } from '../../../shared/model/meta.ts';
+import { connectToAgent } from '../agentConnection.ts';
+import { DATA_DIR_HELP, dataDirOption } from '../dataDir.ts';
 import { CliError, EXIT } from '../exitCodes.ts';
 import type { CliIo } from '../io.ts';
 import { readManifestSources } from '../manifestFiles.ts';
@@ -46,6 +51,7 @@ export function applyCommand(io: CliIo): Command {
     .description(
       'Apply a configuration to the cluster from files, directories or standard input (YAML or JSON)',
     )
+    .option('--data-dir <dir>', DATA_DIR_HELP)
     .requiredOption('-f, --filename <path...>', 'file, directory or - for standard input (repeatable)')
     .option('-R, --recursive', 'process the directories given with -f recursively')
     .addOption(
@@ -63,30 +69,54 @@ export function applyCommand(io: CliIo): Command {
       'after',
       `
 Examples:
+  shoal apply -f deploy.yaml                           create or update the objects in deploy.yaml
+  shoal apply -f k8s/ -R                               every manifest under k8s/
   shoal apply --dry-run=client -f deploy.yaml          validate offline, print what would be created
   shoal apply --dry-run=client -f k8s/ -o yaml         print the defaulted objects
   cat pod.json | shoal apply --dry-run=client -f -     read standard input
 
-Exit status: 0 when every object is valid, 1 when any manifest has an error (all are listed), 2 on usage errors.`,
+The agent is found through --data-dir, SHOAL_DATA_DIR or the per-user data directory (see shoal --help).
+
+Exit status: 0 when every object is applied (or valid, with --dry-run=client), 1 when any manifest has an
+error (all are listed) or the agent refuses an object or cannot be reached, 2 on usage errors.`,
     )
-    .action(async (opts: ApplyOptions) => {
+    .action(async (opts: ApplyOptions, cmd: Command) => {
       const format = parseOutputFormat(opts.output, ['json', 'yaml', 'name']);
-      if (opts.dryRun === 'server')
-        throw new CliError('error: --dry-run=server needs an agent; use --dry-run=client', EXIT.usage);
-      if (opts.dryRun !== 'client') {
-        throw new CliError(
-          'error: applying to a cluster needs a running Shoal agent, which this build cannot start yet.\n' +
-            'Use --dry-run=client to validate the manifests and see what would be created.',
-        );
-      }
-      const objects = (await loadManifestObjects(io, opts)).map((o) => o.object);
-      if (format === 'json' || format === 'yaml') {
-        io.stdout.write(formatObjects(objects, format));
+      const manifests = await loadManifestObjects(io, opts);
+      const objects = manifests.map((o) => o.object);
+      if (opts.dryRun === 'client') {
+        if (format === 'json' || format === 'yaml') {
+          io.stdout.write(formatObjects(objects, format));
+          return;
+        }
+        for (const obj of objects) {
+          const name = resourceName(obj.kind, obj.metadata.name);
+          io.stdout.write(format === 'name' ? `${name}\n` : `${name} created (dry run)\n`);
+        }
         return;
       }
-      for (const obj of objects) {
-        const name = resourceName(obj.kind, obj.metadata.name);
-        io.stdout.write(format === 'name' ? `${name}\n` : `${name} created (dry run)\n`);
-      }
+      const dryRun = opts.dryRun === 'server';
+      const client = await connectToAgent(dataDirOption(cmd));
+      const { results } = await client.apply(objects, dryRun);
+      const applied: KubeObject[] = [];
+      let failed = false;
+      results.forEach((result, i) => {
+        const source = manifests[i]?.location.source ?? '';
+        if ('error' in result) {
+          io.stderr.write(
+            `Error from server (${result.error.reason ?? 'Unknown'}): error when applying "${source}": ${result.error.message}\n`,
+          );
+          failed = true;
+          return;
+        }
+        applied.push(result.object);
+        const name = resourceName(result.object.kind, result.object.metadata.name);
+        if (format === 'name') io.stdout.write(`${name}\n`);
+        else if (format === undefined)
+          io.stdout.write(`${name} ${result.action}${dryRun ? ' (server dry run)' : ''}\n`);
+      });
+      if ((format === 'json' || format === 'yaml') && applied.length > 0)
+        io.stdout.write(formatObjects(applied, format));
+      if (failed) throw new CliError('', EXIT.failed);
     });
 }

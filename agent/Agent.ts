@@ -1,0 +1,260 @@
+// The headless Shoal peer. This file only wires; every part is a module with one job.
+//
+// Start-up flow:
+//   1. data directory: cluster.json (key, bootstrap) and identity.json (key pair, node name)
+//   2. the cluster repo (automerge-repo + crash-safe storage + the swarm network adapter)
+//   3. the swarm: join the key's topic; every authenticated peer gets a sync and an election channel
+//   4. the cluster document: from disk, or from the first peer that has it; the ClusterStore over it
+//   5. membership: register this machine's Node; heartbeats as ephemeral messages
+//   6. election among the voter Nodes; while leading (with quorum) the leader's duties run
+//   7. the local API on 127.0.0.1 with a bearer token, recorded in api.json for the CLI
+// Stop (SIGINT/SIGTERM): API down, leadership dropped, swarm left, document flushed. Containers are not
+// touched: workloads keep running without their agent (DESIGN.md, static stability).
+import os from 'node:os';
+import type { Logger } from 'pino';
+import type { Node } from '../shared/model/types.ts';
+import type { AutomergeClusterStore } from '../shared/store/AutomergeClusterStore.ts';
+import type { HostPort } from '../shared/swarm/hostPort.ts';
+import { SwarmNode, type SwarmTimings } from '../shared/swarm/SwarmNode.ts';
+import { generateApiToken, removeApiInfo, writeApiInfo } from './api/apiInfo.ts';
+import type { ClusterStatus } from './api/clusterStatus.ts';
+import { type ApiServer, startApiServer } from './api/server.ts';
+import { SHOAL_VERSION } from './cli/commands/version.ts';
+import {
+  electionFile,
+  loadOrCreateIdentity,
+  readClusterConfig,
+  writeClusterConfig,
+} from './cluster/clusterFiles.ts';
+import { clusterNameOf } from './cluster/clusterInfo.ts';
+import type { JoinKey } from './cluster/joinKey.ts';
+import { createClusterRepo, loadClusterStore } from './cluster/openClusterRepo.ts';
+import { ElectionDriver } from './election/ElectionDriver.ts';
+import type { ElectionTimings } from './election/electionTimings.ts';
+import { fileElectionPersistence } from './election/fileElectionPersistence.ts';
+import { LeaderDuties } from './leader/LeaderDuties.ts';
+import { Heartbeats } from './membership/Heartbeats.ts';
+import { listMembers, voterPeerIds } from './membership/members.ts';
+import { registerNode } from './membership/registerNode.ts';
+import { recordRemovedMember, removedPeerIds } from './membership/removedMembers.ts';
+import { buildNode, PEER_ID_ANNOTATION, readMachineFacts } from './node/nodeInfo.ts';
+import { PeerChannels } from './peer/peerChannels.ts';
+
+export interface AgentTimings {
+  heartbeatMs?: number;
+  nodeGraceMs?: number;
+  election?: Partial<ElectionTimings>;
+  swarm?: Partial<SwarmTimings>;
+}
+
+export interface AgentOptions {
+  dataDir: string;
+  logger: Logger;
+  /** Joins the cluster this key names when the data directory is not a member yet. */
+  join?: JoinKey;
+  /** Overrides the bootstrap the cluster was created with. */
+  bootstrap?: HostPort[];
+  nodeName?: string;
+  /** UDP bind address of the DHT (127.0.0.1 for agents that only talk on this machine). */
+  host?: string;
+  apiPort?: number;
+  timings?: AgentTimings;
+}
+
+/** How often the agent re-checks its own Node object against the machine (and repairs lost races). */
+const NODE_REFRESH_MS = 15_000;
+
+export class Agent {
+  readonly #o: AgentOptions;
+  readonly #log: Logger;
+  #swarm?: SwarmNode;
+  #channels?: PeerChannels;
+  #store?: AutomergeClusterStore;
+  #heartbeats?: Heartbeats;
+  #election?: ElectionDriver;
+  #duties?: LeaderDuties;
+  #api?: ApiServer;
+  #timers: NodeJS.Timeout[] = [];
+  #unwatch?: () => void;
+  #nodeName = '';
+  #peerId = '';
+  #clusterName = '';
+  #stopped = false;
+  readonly #abort = new AbortController();
+
+  constructor(opts: AgentOptions) {
+    this.#o = opts;
+    this.#log = opts.logger;
+  }
+
+  get apiUrl(): string | undefined {
+    return this.#api?.url;
+  }
+
+  async start(): Promise<void> {
+    const { dataDir } = this.#o;
+    let config = await readClusterConfig(dataDir);
+    if (!config) {
+      if (!this.#o.join) {
+        throw new Error(
+          `${dataDir} is not part of a cluster: run \`shoal init\` there, or pass --join <key>`,
+        );
+      }
+      config = { name: '', swarmKey: this.#o.join.swarmKey, bootstrap: this.#o.join.bootstrap };
+      await writeClusterConfig(dataDir, config);
+    }
+    const bootstrap = this.#o.bootstrap ?? config.bootstrap;
+    const identity = await loadOrCreateIdentity(dataDir, this.#o.nodeName ?? os.hostname());
+    this.#nodeName = identity.nodeName;
+    this.#peerId = identity.keyPair.publicKey.toString('hex');
+    this.#clusterName = config.name;
+    const log = this.#log;
+    log.info({ node: this.#nodeName, peer: this.#peerId.slice(0, 12), dataDir }, 'starting agent');
+
+    const { repo, network } = await createClusterRepo({ dataDir, swarmKey: config.swarmKey, logger: log });
+    let removed = new Set<string>();
+    this.#swarm = new SwarmNode({
+      swarmKey: config.swarmKey,
+      keyPair: identity.keyPair,
+      bootstrap: bootstrap.length > 0 ? bootstrap : 'public',
+      host: this.#o.host,
+      logger: log.child({ part: 'swarm' }),
+      isRemoved: (key) => removed.has(key.toString('hex')),
+      timings: this.#o.timings?.swarm,
+    });
+    this.#channels = new PeerChannels({
+      swarm: this.#swarm,
+      network,
+      logger: log,
+      onElectionMessage: (from, message) => this.#election?.receive(from, message),
+      onPeersChanged: () => this.#updateVoters(),
+    });
+    await this.#swarm.start();
+
+    const { handle, store } = await loadClusterStore(repo, {
+      swarmKey: config.swarmKey,
+      logger: log.child({ part: 'store' }),
+      signal: this.#abort.signal,
+    });
+    this.#store = store;
+    removed = removedPeerIds(store);
+    this.#clusterName = clusterNameOf(store) ?? config.name;
+    if (config.name !== this.#clusterName)
+      await writeClusterConfig(dataDir, { ...config, name: this.#clusterName });
+
+    await this.#registerNode();
+    this.#timers.push(setInterval(() => void this.#registerNode().catch(() => {}), NODE_REFRESH_MS));
+    this.#heartbeats = new Heartbeats({
+      handle,
+      self: { node: this.#nodeName, peerId: this.#peerId },
+      intervalMs: this.#o.timings?.heartbeatMs,
+    });
+    this.#heartbeats.start();
+
+    this.#duties = new LeaderDuties({
+      store,
+      lastHeard: this.#heartbeats.lastHeard,
+      logger: log.child({ part: 'leader' }),
+      nodeGraceMs: this.#o.timings?.nodeGraceMs,
+    });
+    this.#election = new ElectionDriver({
+      id: this.#peerId,
+      persistence: fileElectionPersistence(electionFile(dataDir)),
+      send: (to, message) => this.#channels?.sendElection(to, message),
+      timings: this.#o.timings?.election,
+    });
+    this.#election.on('role', (change) => {
+      log.info({ role: change.role, term: change.term }, `election: ${change.role} in term ${change.term}`);
+      if (change.role === 'leader') this.#duties?.lead();
+      else this.#duties?.stepDown();
+    });
+    this.#election.on('failed', (err) =>
+      log.error({ err }, 'election stopped: term and vote could not be saved'),
+    );
+    this.#updateVoters();
+    await this.#election.start();
+
+    this.#unwatch = store.watch(undefined, (event) => {
+      if (event.object.kind === 'Node') {
+        this.#updateVoters();
+        if (event.type === 'DELETED') void this.#onNodeDeleted(event.object as Node);
+      }
+      if (event.object.kind === 'ConfigMap') {
+        removed = removedPeerIds(store);
+        this.#swarm?.dropRemoved();
+        if (removed.has(this.#peerId)) log.error('this machine was removed from the cluster');
+      }
+    });
+
+    const token = generateApiToken();
+    this.#api = await startApiServer({
+      store,
+      status: () => this.status(),
+      logger: log.child({ part: 'api' }),
+      port: this.#o.apiPort ?? 0,
+      token,
+    });
+    await writeApiInfo(dataDir, { url: this.#api.url, token, pid: process.pid });
+    log.info({ api: this.#api.url, cluster: this.#clusterName }, `agent ${this.#nodeName} is up`);
+  }
+
+  status(): ClusterStatus {
+    const members = this.#store ? listMembers(this.#store) : [];
+    const leaderId = this.#election?.leaderId;
+    const leader = leaderId ? members.find((m) => m.peerId === leaderId) : undefined;
+    return {
+      clusterName: this.#clusterName,
+      node: { name: this.#nodeName, id: this.#peerId },
+      leader: leaderId ? { name: leader?.name ?? leaderId.slice(0, 12), id: leaderId } : undefined,
+      term: this.#election?.term ?? 0,
+      members: members.map((m) => ({
+        name: m.name,
+        id: m.peerId ?? '',
+        voter: m.voter,
+        ready: m.ready,
+        addresses: m.addresses,
+      })),
+    };
+  }
+
+  async stop(): Promise<void> {
+    if (this.#stopped) return;
+    this.#stopped = true;
+    this.#abort.abort();
+    for (const t of this.#timers) clearInterval(t);
+    this.#unwatch?.();
+    await this.#api?.close();
+    await removeApiInfo(this.#o.dataDir, process.pid).catch(() => {});
+    this.#duties?.stepDown();
+    await this.#election?.stop();
+    this.#heartbeats?.stop();
+    this.#channels?.close();
+    await this.#swarm?.destroy();
+    await this.#store?.close();
+    this.#log.info('agent stopped; containers keep running');
+  }
+
+  async #registerNode(): Promise<void> {
+    if (!this.#store || this.#stopped) return;
+    const facts = readMachineFacts(SHOAL_VERSION);
+    const host = this.#o.host && this.#o.host !== '0.0.0.0' ? [this.#o.host] : [];
+    await registerNode(this.#store, buildNode(this.#nodeName, this.#peerId, facts, host));
+  }
+
+  #updateVoters(): void {
+    if (!this.#store || !this.#election || !this.#channels) return;
+    const voters = voterPeerIds(listMembers(this.#store));
+    this.#election.setVoters(voters);
+    this.#election.setObservers(this.#channels.connectedPeers().filter((p) => !voters.includes(p)));
+  }
+
+  async #onNodeDeleted(node: Node): Promise<void> {
+    const peerId = node.metadata.annotations?.[PEER_ID_ANNOTATION];
+    if (!peerId || !this.#store) return;
+    if (peerId === this.#peerId) {
+      this.#log.error('this node was deleted from the cluster; stopping');
+      return;
+    }
+    if (this.#election?.isLeader) await recordRemovedMember(this.#store, peerId, node.metadata.name);
+  }
+}
