@@ -2,9 +2,10 @@
 //
 // Start-up flow:
 //   1. data directory: cluster.json (key, bootstrap) and identity.json (key pair, node name)
-//   2. the cluster repo (automerge-repo + crash-safe storage + the swarm network adapter)
+//   2. the document's network adapter (automerge-repo sync over swarm channels)
 //   3. the swarm: join the key's topic; every authenticated peer gets a sync and an election channel
-//   4. the cluster document: from disk, or from the first peer that has it; the ClusterStore over it
+//   4. the cluster document (crash-safe storage): from disk, or from the first peer that has it, and the
+//      ClusterStore over it
 //   5. membership: register this machine's Node; heartbeats as ephemeral messages
 //   6. election among the voter Nodes; while leading (with quorum) the leader's duties run
 //   7. the local API on 127.0.0.1 with a bearer token, recorded in api.json for the CLI
@@ -14,8 +15,11 @@ import os from 'node:os';
 import type { Logger } from 'pino';
 import type { Node } from '../shared/model/types.ts';
 import type { AutomergeClusterStore } from '../shared/store/AutomergeClusterStore.ts';
-import type { HostPort } from '../shared/swarm/hostPort.ts';
+import { documentIdFromBytes, openClusterDocument } from '../shared/store/openClusterDocument.ts';
+import { formatHostPort, type HostPort, parseHostPortList } from '../shared/swarm/hostPort.ts';
 import { SwarmNode, type SwarmTimings } from '../shared/swarm/SwarmNode.ts';
+import { clusterDocumentId } from '../shared/swarm/swarmKey.ts';
+import { SwarmNetworkAdapter } from '../shared/sync/SwarmNetworkAdapter.ts';
 import { generateApiToken, removeApiInfo, writeApiInfo } from './api/apiInfo.ts';
 import type { ClusterStatus } from './api/clusterStatus.ts';
 import { type ApiServer, startApiServer } from './api/server.ts';
@@ -28,7 +32,6 @@ import {
 } from './cluster/clusterFiles.ts';
 import { clusterNameOf } from './cluster/clusterInfo.ts';
 import type { JoinKey } from './cluster/joinKey.ts';
-import { createClusterRepo, loadClusterStore } from './cluster/openClusterRepo.ts';
 import { ElectionDriver } from './election/ElectionDriver.ts';
 import type { ElectionTimings } from './election/electionTimings.ts';
 import { fileElectionPersistence } from './election/fileElectionPersistence.ts';
@@ -37,7 +40,13 @@ import { Heartbeats } from './membership/Heartbeats.ts';
 import { listMembers, voterPeerIds } from './membership/members.ts';
 import { registerNode } from './membership/registerNode.ts';
 import { recordRemovedMember, removedPeerIds } from './membership/removedMembers.ts';
-import { buildNode, PEER_ID_ANNOTATION, readMachineFacts } from './node/nodeInfo.ts';
+import { dockerVersion } from './node/dockerVersion.ts';
+import {
+  buildNode,
+  PEER_ID_ANNOTATION,
+  readMachineFacts,
+  SWARM_ADDRESSES_ANNOTATION,
+} from './node/nodeInfo.ts';
 import { PeerChannels } from './peer/peerChannels.ts';
 
 export interface AgentTimings {
@@ -79,6 +88,7 @@ export class Agent {
   #nodeName = '';
   #peerId = '';
   #clusterName = '';
+  #dockerVersion: string | undefined;
   #stopped = false;
   readonly #abort = new AbortController();
 
@@ -111,7 +121,9 @@ export class Agent {
     const log = this.#log;
     log.info({ node: this.#nodeName, peer: this.#peerId.slice(0, 12), dataDir }, 'starting agent');
 
-    const { repo, network } = await createClusterRepo({ dataDir, swarmKey: config.swarmKey, logger: log });
+    const network = new SwarmNetworkAdapter((p) =>
+      log.warn({ peer: p.remoteId, reason: p.reason }, 'dropped a sync message from a peer'),
+    );
     let removed = new Set<string>();
     this.#swarm = new SwarmNode({
       swarmKey: config.swarmKey,
@@ -131,8 +143,10 @@ export class Agent {
     });
     await this.#swarm.start();
 
-    const { handle, store } = await loadClusterStore(repo, {
-      swarmKey: config.swarmKey,
+    const { handle, store } = await openClusterDocument(dataDir, {
+      docId: documentIdFromBytes(clusterDocumentId(config.swarmKey)),
+      mode: 'find',
+      network: [network],
       logger: log.child({ part: 'store' }),
       signal: this.#abort.signal,
     });
@@ -174,9 +188,11 @@ export class Agent {
     this.#updateVoters();
     await this.#election.start();
 
+    for (const node of store.list('Node') as Node[]) this.#dialNode(node);
     this.#unwatch = store.watch(undefined, (event) => {
       if (event.object.kind === 'Node') {
         this.#updateVoters();
+        if (event.type !== 'DELETED') this.#dialNode(event.object as Node);
         if (event.type === 'DELETED') void this.#onNodeDeleted(event.object as Node);
       }
       if (event.object.kind === 'ConfigMap') {
@@ -236,9 +252,23 @@ export class Agent {
 
   async #registerNode(): Promise<void> {
     if (!this.#store || this.#stopped) return;
-    const facts = readMachineFacts(SHOAL_VERSION);
+    this.#dockerVersion ??= await dockerVersion();
+    const facts = readMachineFacts(SHOAL_VERSION, this.#dockerVersion);
     const host = this.#o.host && this.#o.host !== '0.0.0.0' ? [this.#o.host] : [];
-    await registerNode(this.#store, buildNode(this.#nodeName, this.#peerId, facts, host));
+    const swarmAddresses = (this.#swarm?.ownAddresses() ?? []).map(formatHostPort);
+    await registerNode(this.#store, buildNode(this.#nodeName, this.#peerId, facts, host, swarmAddresses));
+  }
+
+  /** Tells the swarm where a member's DHT socket is, so a LAN peer is dialled directly (DESIGN.md). */
+  #dialNode(node: Node): void {
+    const peerId = node.metadata.annotations?.[PEER_ID_ANNOTATION];
+    const text = node.metadata.annotations?.[SWARM_ADDRESSES_ANNOTATION];
+    if (!peerId || !text || peerId === this.#peerId || !/^[0-9a-f]{64}$/.test(peerId)) return;
+    try {
+      this.#swarm?.dialAddresses(Buffer.from(peerId, 'hex'), parseHostPortList(text));
+    } catch (err) {
+      this.#log.warn({ node: node.metadata.name, err }, "ignored a node's malformed swarm addresses");
+    }
   }
 
   #updateVoters(): void {

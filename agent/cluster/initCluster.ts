@@ -2,15 +2,15 @@
 // document with the default namespaces, the cluster's name, and this machine as its first voter.
 import os from 'node:os';
 import type { Logger } from 'pino';
+import { documentIdFromBytes, openClusterDocument } from '../../shared/store/openClusterDocument.ts';
 import type { HostPort } from '../../shared/swarm/hostPort.ts';
-import { generateSwarmKey } from '../../shared/swarm/swarmKey.ts';
+import { clusterDocumentId, generateSwarmKey } from '../../shared/swarm/swarmKey.ts';
 import { SHOAL_VERSION } from '../cli/commands/version.ts';
 import { registerNode } from '../membership/registerNode.ts';
 import { buildNode, readMachineFacts } from '../node/nodeInfo.ts';
 import { loadOrCreateIdentity, readClusterConfig, writeClusterConfig } from './clusterFiles.ts';
 import { seedClusterDocument } from './clusterInfo.ts';
 import { formatJoinKey, type JoinKey } from './joinKey.ts';
-import { createClusterRepo, loadClusterStore } from './openClusterRepo.ts';
 
 export interface InitOptions {
   dataDir: string;
@@ -32,8 +32,11 @@ export async function initCluster(
   }
   const swarmKey = generateSwarmKey();
   const identity = await loadOrCreateIdentity(opts.dataDir, opts.nodeName ?? os.hostname());
-  const { repo } = await createClusterRepo({ dataDir: opts.dataDir, swarmKey, logger: opts.logger });
-  const { store } = await loadClusterStore(repo, { swarmKey, create: true, logger: opts.logger });
+  const { store } = await openClusterDocument(opts.dataDir, {
+    docId: documentIdFromBytes(clusterDocumentId(swarmKey)),
+    mode: 'create',
+    logger: opts.logger,
+  });
   try {
     await seedClusterDocument(store, opts.clusterName);
     const node = buildNode(

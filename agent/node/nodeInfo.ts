@@ -1,5 +1,6 @@
 // What an agent tells the cluster about its machine: the Node object it registers (capacity from the OS,
 // versions, addresses, well-known labels). The leader owns the Ready condition; see nodeReadiness.ts.
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { KIND_INFO } from '../../shared/model/kinds.ts';
 import type { Node } from '../../shared/model/types.ts';
@@ -8,6 +9,8 @@ import type { Node } from '../../shared/model/types.ts';
 const PODS_PER_NODE = '110';
 
 export const PEER_ID_ANNOTATION = 'shoal.dev/peer-id';
+/** Where this node's DHT socket can be dialled directly (`host:port,…`): LAN peers connect in one round trip. */
+export const SWARM_ADDRESSES_ANNOTATION = 'shoal.dev/swarm-addresses';
 
 export interface MachineFacts {
   cpus: number;
@@ -31,6 +34,18 @@ export function machineAddresses(interfaces = os.networkInterfaces()): string[] 
   return out;
 }
 
+/** `Debian GNU/Linux 12 (bookworm)`, as kubectl shows OS-IMAGE; the kernel's own words elsewhere. */
+export function osImage(): string {
+  try {
+    const release = readFileSync('/etc/os-release', 'utf8');
+    const pretty = /^PRETTY_NAME="?([^"\n]*)"?$/m.exec(release)?.[1];
+    if (pretty) return pretty;
+  } catch {
+    // not Linux, or no os-release: fall through
+  }
+  return `${os.type()} ${os.release()}`;
+}
+
 export function readMachineFacts(shoalVersion: string, dockerVersion?: string): MachineFacts {
   return {
     cpus: os.availableParallelism(),
@@ -38,7 +53,7 @@ export function readMachineFacts(shoalVersion: string, dockerVersion?: string): 
     platform: os.platform(),
     arch: os.arch(),
     kernel: os.release(),
-    osImage: `${os.type()} ${os.version()}`.trim(),
+    osImage: osImage(),
     hostname: os.hostname(),
     addresses: machineAddresses(),
     dockerVersion,
@@ -58,6 +73,7 @@ export function buildNode(
   peerId: string,
   facts: MachineFacts,
   extraAddresses: string[] = [],
+  swarmAddresses: string[] = [],
 ): Node {
   const memoryKi = `${Math.floor(facts.memoryBytes / 1024)}Ki`;
   const capacity = { cpu: String(facts.cpus), memory: memoryKi, pods: PODS_PER_NODE };
@@ -72,7 +88,10 @@ export function buildNode(
         'kubernetes.io/os': facts.platform,
         'kubernetes.io/arch': kubeArch(facts.arch),
       },
-      annotations: { [PEER_ID_ANNOTATION]: peerId },
+      annotations: {
+        [PEER_ID_ANNOTATION]: peerId,
+        ...(swarmAddresses.length > 0 ? { [SWARM_ADDRESSES_ANNOTATION]: swarmAddresses.join(',') } : {}),
+      },
     },
     spec: {},
     status: {
