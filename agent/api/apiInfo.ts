@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, open, readFile, rename, rm, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { writeFileAtomic } from '../../shared/files/atomicFile.ts';
 
 export const API_INFO_FILE = 'api.json';
 
@@ -35,22 +36,7 @@ export async function writeApiInfo(dataDir: string, info: ApiInfo): Promise<stri
   const parsed = apiInfoSchema.parse(info);
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   const path = apiInfoPath(dataDir);
-  const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  const handle = await open(tmp, 'wx', 0o600);
-  try {
-    await handle.writeFile(`${JSON.stringify(parsed, null, 2)}\n`);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
-    await chmod(tmp, 0o600); // the umask can only narrow 0600, but be explicit
-    await rename(tmp, path);
-  } catch (err) {
-    await rm(tmp, { force: true });
-    throw err;
-  }
-  await chmod(path, 0o600);
+  await writeFileAtomic(path, `${JSON.stringify(parsed, null, 2)}\n`, { mode: 0o600 });
   return path;
 }
 

@@ -8,9 +8,9 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import HyperDHT, { type KeyPair } from 'hyperdht';
 import { z } from 'zod';
+import { readJsonFile, writeFileAtomic } from '../../shared/files/atomicFile.ts';
 import { formatHostPort, type HostPort, parseHostPort } from '../../shared/swarm/hostPort.ts';
 import { decodeSwarmKey, encodeSwarmKey } from '../../shared/swarm/swarmKey.ts';
-import { readJsonFile, writeFileAtomic } from './writeFileAtomic.ts';
 
 export interface ClusterConfig {
   name: string;
@@ -60,7 +60,7 @@ export async function writeClusterConfig(dataDir: string, config: ClusterConfig)
     swarmKey: encodeSwarmKey(config.swarmKey),
     bootstrap: config.bootstrap.map(formatHostPort),
   };
-  await writeFileAtomic(clusterFile(dataDir), `${JSON.stringify(body, null, 2)}\n`);
+  await writeFileAtomic(clusterFile(dataDir), `${JSON.stringify(body, null, 2)}\n`, { mode: 0o600 });
 }
 
 /** Reads this peer's identity, creating it on first use; a new node name is only used then. */
@@ -77,6 +77,8 @@ export async function loadOrCreateIdentity(dataDir: string, nodeName: string): P
     };
   }
   const seed = randomBytes(32);
-  await writeFileAtomic(file, `${JSON.stringify({ seed: seed.toString('hex'), nodeName }, null, 2)}\n`);
+  await writeFileAtomic(file, `${JSON.stringify({ seed: seed.toString('hex'), nodeName }, null, 2)}\n`, {
+    mode: 0o600,
+  });
   return { keyPair: HyperDHT.keyPair(seed), nodeName };
 }

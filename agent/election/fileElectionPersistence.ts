@@ -2,9 +2,8 @@
 // rename it over the old one, fsync the directory. A crash at any moment leaves either the old state or the
 // new one, never a torn file, and once save() resolves the new state survives power loss. That is what lets
 // a restarted voter keep its promise not to vote twice in a term.
-import { randomUUID } from 'node:crypto';
-import { promises as fs, constants as fsConstants } from 'node:fs';
-import path from 'node:path';
+import { promises as fs } from 'node:fs';
+import { removeLeftoverTemporaryFiles, writeFileAtomic } from '../../shared/files/atomicFile.ts';
 import type { ElectionPersistence } from './ElectionDriver.ts';
 import type { PersistedElectionState } from './electionEffects.ts';
 
@@ -29,23 +28,7 @@ export function fileElectionPersistence(filePath: string): ElectionPersistence {
 
     async save(term: number, votedFor: string | undefined): Promise<void> {
       const contents: ElectionStateFile = { term, votedFor: votedFor ?? null };
-      const dir = path.dirname(filePath);
-      await fs.mkdir(dir, { recursive: true });
-      const tmp = `${filePath}.${randomUUID()}.tmp`;
-      try {
-        const file = await fs.open(tmp, 'w', 0o600);
-        try {
-          await file.writeFile(`${JSON.stringify(contents)}\n`);
-          await file.sync();
-        } finally {
-          await file.close();
-        }
-        await fs.rename(tmp, filePath);
-      } catch (error) {
-        await fs.rm(tmp, { force: true });
-        throw error;
-      }
-      await syncDirectory(dir);
+      await writeFileAtomic(filePath, `${JSON.stringify(contents)}\n`, { mode: 0o600 });
     },
   };
 }
@@ -70,28 +53,4 @@ function parseStateFile(filePath: string, text: string): PersistedElectionState 
     throw new Error(`${filePath}: election state has an invalid votedFor`);
   }
   return { term, votedFor: votedFor ?? undefined };
-}
-
-/** A process killed between writing and renaming leaves `<file>.<uuid>.tmp` behind; nothing else reads it. */
-async function removeLeftoverTemporaryFiles(filePath: string): Promise<void> {
-  const dir = path.dirname(filePath);
-  const prefix = `${path.basename(filePath)}.`;
-  let names: string[];
-  try {
-    names = await fs.readdir(dir);
-  } catch {
-    return; // no directory yet: nothing to clean
-  }
-  const leftovers = names.filter((name) => name.startsWith(prefix) && name.endsWith('.tmp'));
-  await Promise.all(leftovers.map((name) => fs.rm(path.join(dir, name), { force: true })));
-}
-
-/** Makes the rename durable: without it a power loss can undo the rename after save() resolved. */
-async function syncDirectory(dir: string): Promise<void> {
-  const handle = await fs.open(dir, fsConstants.O_RDONLY);
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
 }

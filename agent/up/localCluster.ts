@@ -9,10 +9,10 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import { readJsonFile, writeFileAtomic } from '../../shared/files/atomicFile.ts';
 import { readClusterConfig, writeClusterConfig } from '../cluster/clusterFiles.ts';
 import { initCluster } from '../cluster/initCluster.ts';
 import { formatJoinKey } from '../cluster/joinKey.ts';
-import { readJsonFile, writeFileAtomic } from '../cluster/writeFileAtomic.ts';
 
 const upFileSchema = z.strictObject({
   bootstrapPort: z.number().int().min(1).max(65535),
@@ -86,7 +86,6 @@ export async function prepareLocalCluster(opts: {
   await writeFileAtomic(
     path.join(opts.dir, 'up.json'),
     `${JSON.stringify({ bootstrapPort: opts.bootstrapPort, agents }, null, 2)}\n`,
-    0o644,
   );
   return { agents: agents.slice(0, Math.max(opts.count, 1)), joinKey: formatJoinKey(config), created };
 }

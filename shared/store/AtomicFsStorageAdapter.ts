@@ -13,10 +13,10 @@
 // directory), fsyncs it, renames it over the target and fsyncs the directory, so a chunk is either absent or
 // complete and, once save() resolves, on disk. Leftover temporary files from a killed process are deleted
 // by open(). No in-memory cache: it would hold every chunk of the document twice.
-import { randomUUID } from 'node:crypto';
-import { type Dirent, promises as fs, constants as fsConstants } from 'node:fs';
+import { type Dirent, promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Chunk, StorageAdapterInterface, StorageKey } from '@automerge/automerge-repo';
+import { writeFileAtomic } from '../files/atomicFile.ts';
 
 const TMP_DIR = '.tmp';
 
@@ -41,18 +41,7 @@ export class AtomicFsStorageAdapter implements StorageAdapterInterface {
   }
 
   async save(key: StorageKey, data: Uint8Array): Promise<void> {
-    const target = this.#pathOf(key);
-    const tmp = path.join(this.baseDirectory, TMP_DIR, randomUUID());
-    const file = await fs.open(tmp, 'w');
-    try {
-      await file.writeFile(data);
-      await file.sync();
-    } finally {
-      await file.close();
-    }
-    await fs.mkdir(path.dirname(target), { recursive: true });
-    await fs.rename(tmp, target);
-    await syncDirectory(path.dirname(target));
+    await writeFileAtomic(this.#pathOf(key), data, { tmpDir: path.join(this.baseDirectory, TMP_DIR) });
   }
 
   async remove(key: StorageKey): Promise<void> {
@@ -77,16 +66,6 @@ export class AtomicFsStorageAdapter implements StorageAdapterInterface {
   #pathOf(key: StorageKey): string {
     const [first = '', ...rest] = key;
     return path.join(this.baseDirectory, first.slice(0, 2), first.slice(2), ...rest);
-  }
-}
-
-/** Makes a rename durable: without it a power loss can undo the rename after save() resolved. */
-async function syncDirectory(dir: string): Promise<void> {
-  const handle = await fs.open(dir, fsConstants.O_RDONLY);
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
   }
 }
 

@@ -47,6 +47,8 @@ interface LinkState {
   link: PeerLink;
   /** Set once the remote's hello arrived. */
   remotePeerId?: PeerId;
+  /** The remote's metadata from its hello, for announcing it once the repo listens (see connect()). */
+  remoteMetadata?: PeerMetadata;
 }
 
 export class SwarmNetworkAdapter extends NetworkAdapter {
@@ -75,9 +77,16 @@ export class SwarmNetworkAdapter extends NetworkAdapter {
   connect(peerId: PeerId, peerMetadata?: PeerMetadata): void {
     this.peerId = peerId;
     this.peerMetadata = peerMetadata ?? {};
+    const wasReady = this.#ready;
     this.#ready = true;
     this.#readyResolve?.();
-    for (const state of this.#links) this.#sendHello(state);
+    for (const state of this.#links) {
+      this.#sendHello(state);
+      // A hello that arrived before the repo connected was announced to nobody (the repo subscribes just
+      // before it calls connect()); without this the repo never answers that peer, which waits forever.
+      if (!wasReady && state.remotePeerId)
+        this.emit('peer-candidate', { peerId: state.remotePeerId, peerMetadata: state.remoteMetadata ?? {} });
+    }
   }
 
   /** Starts syncing over a new link; returns the function to call with each message the link receives. */
@@ -165,7 +174,8 @@ export class SwarmNetworkAdapter extends NetworkAdapter {
     const peerMetadata: PeerMetadata = {};
     if (typeof storageId === 'string') peerMetadata.storageId = storageId;
     if (typeof isEphemeral === 'boolean') peerMetadata.isEphemeral = isEphemeral;
-    this.emit('peer-candidate', { peerId: hello.peerId, peerMetadata });
+    state.remoteMetadata = peerMetadata;
+    if (this.#ready) this.emit('peer-candidate', { peerId: hello.peerId, peerMetadata });
   }
 
   #forget(state: LinkState): void {
