@@ -1,7 +1,7 @@
 // `<dataDir>/api.json`: where the local API listens and the token it requires, written by the agent and read
 // by the CLI (the way kubectl reads a kubeconfig). Mode 0600: the token is the only thing guarding the API.
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, open, readFile, rename, rm, unlink } from 'node:fs/promises';
+import { mkdir, readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { writeFileAtomic } from '../../shared/files/atomicFile.ts';
