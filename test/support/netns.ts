@@ -11,11 +11,11 @@
 // hosts' gateway (`<subnet>.254`) and masquerades them onto a second link to an `outside` host
 // (10.251.0.2, e.g. for a DHT bootstrap), which sees the whole LAN as 10.251.0.1. Needs iptables.
 //
-// Cleanup is guaranteed three ways: `destroy()` (call it in afterAll/finally), a synchronous process
-// 'exit' hook for runs that end without it, and `removeStaleNamespaces()` (called by `createLan`) for
-// runs that were SIGKILLed: every namespace name carries the creating process's pid, and namespaces of
-// dead pids are removed. Deleting a namespace destroys its veth ends; processes still inside are killed
-// first, because a namespace with live processes outlives `ip netns del`.
+// Cleanup is guaranteed three ways: `destroy()` (call it in afterAll/finally), synchronous process 'exit'
+// and SIGINT/SIGTERM/SIGHUP hooks for runs that end without it, and `removeStaleNamespaces()` (called by
+// `createLan`) for runs that were SIGKILLed: every namespace name carries the creating process's pid, and
+// namespaces of dead pids are removed. Deleting a namespace destroys its veth ends; processes still inside
+// are killed first, because a namespace with live processes outlives `ip netns del`.
 //
 // Needs root and iproute2 (`ip`); `netnsUnavailableReason()` says why not, for a visible skip/failure.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
@@ -132,9 +132,20 @@ let exitHookInstalled = false;
 function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
-  process.on('exit', () => {
+  const destroyAll = (): void => {
     for (const destroy of [...live]) destroy();
-  });
+  };
+  process.on('exit', destroyAll);
+  // Ctrl-C, or a test runner stopping its worker: clean up, then let the signal do what it would have done
+  // (with no other listener, that is ending the process; 'exit' listeners do not run then).
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    const onSignal = (): void => {
+      destroyAll();
+      process.off(signal, onSignal);
+      if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+    };
+    process.on(signal, onSignal);
+  }
 }
 
 let lanCounter = 0;

@@ -103,6 +103,36 @@ describe('SwarmNetworkAdapter', () => {
     expect(ha.doc()).toEqual(hb.doc());
   });
 
+  it("answers a peer whose hello arrived before this side's repo was listening", async () => {
+    // The founder's adapter is linked before its repo exists, as when a joiner connects while the founder
+    // is still loading the document: the joiner's hello must still be announced once the repo connects.
+    const joiner = makePeer();
+    const problems: string[] = [];
+    const founderAdapter = new SwarmNetworkAdapter((p) => problems.push(p.reason));
+    const ends: { receive: (d: Uint8Array) => void }[] = [];
+    ends[0] = joiner.adapter.attach({
+      remoteId: 'founder',
+      send: (d) => setImmediate(() => ends[1]?.receive(d)),
+    });
+    ends[1] = founderAdapter.attach({
+      remoteId: 'joiner',
+      send: (d) => setImmediate(() => ends[0]?.receive(d)),
+    });
+    await new Promise((r) => setTimeout(r, 100));
+    const founder: Peer = {
+      repo: new Repo({ network: [founderAdapter], sharePolicy: async () => true }),
+      adapter: founderAdapter,
+      problems,
+    };
+    peers.push(founder);
+    seed(founder).change((d) => {
+      d.items.hello = 'joiner';
+    });
+    const found = await waitForDocument<Doc>(joiner.repo, DOC_ID, { retryMs: 20 });
+    await waitFor(() => found.doc()?.items.hello === 'joiner');
+    expect(problems).toEqual([]);
+  });
+
   it('drops garbage, messages before hello and spoofed senders, and keeps syncing', async () => {
     const [a, b] = [makePeer(), makePeer()];
     a.adapter.connect('peer-a' as never, {});
