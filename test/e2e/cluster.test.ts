@@ -9,6 +9,12 @@ import { runShoal } from '../support/runShoal.ts';
 const cluster = new TestCluster();
 const NAMES = ['node-a', 'node-b', 'node-c'];
 
+/** The `greeting` ConfigMap as agent `name` sees it, or undefined while it has not arrived. */
+async function greeting(name: string): Promise<{ data: Record<string, string> } | undefined> {
+  const r = await runShoal(['get', 'configmap', 'greeting', '-o', 'json', '--data-dir', cluster.dir(name)]);
+  return r.code === 0 ? (JSON.parse(r.stdout) as { data: Record<string, string> }) : undefined;
+}
+
 const status = (name: string) => cluster.json<ClusterStatus>(name, ['status', '-o', 'json']);
 
 async function agreedLeader(names: string[]): Promise<ClusterStatus['leader'] | undefined> {
@@ -48,22 +54,7 @@ describe('a three-agent cluster in separate processes', { timeout: 60_000 }, () 
     });
     expect(applied.stderr).toBe('');
     expect(applied.stdout).toContain('configmap/greeting created');
-    const seen = await eventually(
-      'the ConfigMap on node-c',
-      async () => {
-        const r = await runShoal([
-          'get',
-          'configmap',
-          'greeting',
-          '-o',
-          'json',
-          '--data-dir',
-          cluster.dir('node-c'),
-        ]);
-        return r.code === 0 ? (JSON.parse(r.stdout) as { data: Record<string, string> }) : undefined;
-      },
-      10_000,
-    );
+    const seen = await eventually('the ConfigMap on node-c', () => greeting('node-c'), 10_000);
     expect(seen.data).toEqual({ hello: 'world' });
   });
 
@@ -91,18 +82,7 @@ describe('a three-agent cluster in separate processes', { timeout: 60_000 }, () 
     for (const name of NAMES) cluster.start(name);
     const cm = await eventually(
       'the ConfigMap after a full restart',
-      async () => {
-        const r = await runShoal([
-          'get',
-          'configmap',
-          'greeting',
-          '-o',
-          'json',
-          '--data-dir',
-          cluster.dir('node-b'),
-        ]);
-        return r.code === 0 ? (JSON.parse(r.stdout) as { data: Record<string, string> }) : undefined;
-      },
+      () => greeting('node-b'),
       30_000,
       () => cluster.logs(),
     );
