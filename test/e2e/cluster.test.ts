@@ -1,6 +1,8 @@
 // Three `shoal agent` processes on one machine, a private bootstrap on 127.0.0.1: the cluster forms, one
 // leader leads, the document replicates, a killed leader is replaced, and SIGKILL of every agent loses
 // nothing. (Issue 3's "as separate processes" tests.)
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClusterStatus } from '../../agent/api/clusterStatus.ts';
 import { eventually, TestCluster } from '../support/agentProcesses.ts';
@@ -75,6 +77,22 @@ describe('a three-agent cluster in separate processes', { timeout: 60_000 }, () 
     console.log(`failover: ${Date.now() - killedAt} ms (measured through the CLI; includes polling)`);
     expect(rest).toContain(next.name);
     cluster.start(old.name);
+  });
+
+  it('stops cleanly on SIGTERM: exit 0, api.json removed, and it rejoins when started again', async () => {
+    const agent = cluster.agents.get('node-b')!;
+    const exited = new Promise<number | null>((resolve) => agent.child.once('exit', (code) => resolve(code)));
+    await cluster.kill('node-b', 'SIGTERM');
+    expect(await exited).toBe(0);
+    expect(existsSync(path.join(cluster.dir('node-b'), 'api.json'))).toBe(false);
+    expect(agent.log.some((line) => line.includes('agent stopped'))).toBe(true);
+    cluster.start('node-b');
+    await eventually(
+      'node-b back in the cluster',
+      () => agreedLeader(NAMES),
+      20_000,
+      () => cluster.logs(),
+    );
   });
 
   it('keeps every object when all agents are killed with SIGKILL and restarted', async () => {
