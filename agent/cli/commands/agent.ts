@@ -40,7 +40,7 @@ function untilSignal(): Promise<NodeJS.Signals> {
 export function agentCommand(_io: CliIo): Command {
   return new Command('agent')
     .description(
-      "Run this machine's agent in the foreground (kubelet, service proxy, and leader when elected)",
+      "Run this machine's agent in the foreground: a replica of the cluster, a voter, the leader when elected",
     )
     .option('--data-dir <dir>', "the agent's data directory (default: SHOAL_DATA_DIR or the per-user folder)")
     .option('--join <key>', 'join the cluster this key names (first start only)')
