@@ -6,13 +6,12 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 import type { ClusterStatus } from '../../agent/api/clusterStatus.ts';
 import { type BootstrapNode, startBootstrapNode } from '../../shared/swarm/bootstrapNode.ts';
+import { collectOutput, REPO_ROOT, SHOAL_BIN } from '../../test/support/runShoal.ts';
 
-export const SHOAL_BIN = fileURLToPath(new URL('../../bin/shoal.js', import.meta.url));
-const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+export { SHOAL_BIN };
 
 /** Every child process a benchmark started and that has not exited yet: killed whatever happens. */
 const live = new Set<ChildProcess>();
@@ -118,16 +117,9 @@ export class BenchCluster {
     this.bootstrap = await startBootstrapNode({ host: '127.0.0.1', port: 0 });
     const args = ['init', '--data-dir', this.dir(founder), '--node-name', founder, '--name', 'bench'];
     args.push('--bootstrap', `127.0.0.1:${this.bootstrap.port}`, '-o', 'json');
-    const child = spawnTracked(process.execPath, [SHOAL_BIN, ...args]);
-    let stdout = '';
-    let stderr = '';
-    child.stdout?.on('data', (d: Buffer) => {
-      stdout += d.toString();
-    });
-    child.stderr?.on('data', (d: Buffer) => {
-      stderr += d.toString();
-    });
-    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    const { code, stdout, stderr } = await collectOutput(
+      spawnTracked(process.execPath, [SHOAL_BIN, ...args]),
+    );
     if (code !== 0) throw new Error(`shoal init failed (${code}): ${stderr}`);
     this.key = (JSON.parse(stdout) as { key: string }).key;
   }

@@ -19,7 +19,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClusterStatus } from '../../agent/api/clusterStatus.ts';
 import { eventually, FAST_TIMINGS } from '../support/agentProcesses.ts';
 import { createLan, type Lan, type NetnsHost, netnsUnavailableReason } from '../support/netns.ts';
-import { REPO_ROOT, SHOAL_BIN, type ShoalResult } from '../support/runShoal.ts';
+import { collectOutput, REPO_ROOT, SHOAL_BIN } from '../support/runShoal.ts';
 
 const SUBNET = '10.250.7';
 const BOOTSTRAP_PORT = 49738;
@@ -79,27 +79,9 @@ describeNetns('a three-agent cluster on separate hosts (network namespaces)', { 
 
   /** `shoal <args>` inside a host's namespace; killed after `timeoutMs` (and by lan.destroy()). */
   function shoalIn(host: NetnsHost, args: readonly string[], stdin = '', timeoutMs = 20_000) {
-    return new Promise<ShoalResult>((resolve, reject) => {
-      const child = lan.spawn(host, process.execPath, [SHOAL_BIN, ...args], { cwd: REPO_ROOT });
-      let stdout = '';
-      let stderr = '';
-      child.stdout?.on('data', (d: Buffer) => {
-        stdout += d.toString();
-      });
-      child.stderr?.on('data', (d: Buffer) => {
-        stderr += d.toString();
-      });
-      const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-      child.on('error', (err) => {
-        clearTimeout(timer);
-        reject(err);
-      });
-      child.on('close', (code) => {
-        clearTimeout(timer);
-        resolve({ code, stdout, stderr });
-      });
-      child.stdin?.end(stdin);
-    });
+    const child = lan.spawn(host, process.execPath, [SHOAL_BIN, ...args], { cwd: REPO_ROOT });
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    return collectOutput(child, stdin).finally(() => clearTimeout(timer));
   }
 
   async function status(agent: HostAgent): Promise<ClusterStatus> {
