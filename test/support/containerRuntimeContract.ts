@@ -11,6 +11,7 @@ import {
   type ContainerCreateSpec,
   type ContainerRuntime,
   type ContainerState,
+  type ExecSession,
   ImagePullError,
   InvalidSpecError,
   type LogChunk,
@@ -50,6 +51,20 @@ export const PROGRAMS = {
     '-c',
     `hostname; for i in $(seq 1 30); do wget -qO- http://127.0.0.1:${HTTP_PORT}/ && exit 0; sleep 0.2; done; exit 1`,
   ],
+} as const satisfies Record<string, readonly string[]>;
+
+/** The commands the suite exec's in a running container; the fake's test maps each to a handler. */
+export const EXEC_PROGRAMS = {
+  printBoth: ['sh', '-c', 'echo to-out; echo to-err >&2'],
+  exit7: ['sh', '-c', 'exit 7'],
+  /** Copies stdin to stdout until stdin ends. */
+  cat: ['cat'],
+  /** Prints $SHOAL_GREETING. */
+  printEnv: ['sh', '-c', 'echo "$SHOAL_GREETING"'],
+  /** Waits for a line on stdin, then prints the terminal's size as "rows cols". */
+  sizeAfterLine: ['sh', '-c', 'read line; busybox stty size'],
+  /** Runs until killed. */
+  sleep: ['sleep', '300'],
 } as const satisfies Record<string, readonly string[]>;
 
 export interface RuntimeFixture {
@@ -323,6 +338,97 @@ export function containerRuntimeContract(
 
     it('says an unknown container has no logs', async () => {
       await expect(collect('0'.repeat(64))).rejects.toBeInstanceOf(NotFoundError);
+    });
+
+    async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
+      const parts: Buffer[] = [];
+      for await (const part of stream) parts.push(Buffer.isBuffer(part) ? part : Buffer.from(part));
+      return Buffer.concat(parts).toString('utf8');
+    }
+
+    async function finish(session: ExecSession): Promise<{ stdout: string; stderr: string; code: number }> {
+      const [stdout, stderr] = await Promise.all([readAll(session.stdout), readAll(session.stderr)]);
+      return { stdout, stderr, code: await session.exitCode };
+    }
+
+    it('execs a command with its stdout and stderr apart, env and exit code', async () => {
+      const id = await run(PROGRAMS.ignoreTerm);
+      expect(await finish(await rt.exec(id, { command: [...EXEC_PROGRAMS.printBoth] }))).toEqual({
+        stdout: 'to-out\n',
+        stderr: 'to-err\n',
+        code: 0,
+      });
+      expect(await finish(await rt.exec(id, { command: [...EXEC_PROGRAMS.exit7] }))).toEqual({
+        stdout: '',
+        stderr: '',
+        code: 7,
+      });
+      const env = [{ name: 'SHOAL_GREETING', value: 'hello exec' }];
+      expect(await finish(await rt.exec(id, { command: [...EXEC_PROGRAMS.printEnv], env }))).toMatchObject({
+        stdout: 'hello exec\n',
+        code: 0,
+      });
+      await rt.removeContainer(id, { force: true });
+    });
+
+    it('pipes stdin to an exec until it ends', async () => {
+      const id = await run(PROGRAMS.ignoreTerm);
+      const session = await rt.exec(id, { command: [...EXEC_PROGRAMS.cat], stdin: true });
+      expect(session.stdin).toBeDefined();
+      const done = finish(session);
+      session.stdin?.write('line one\n');
+      session.stdin?.end('line two\n');
+      expect(await done).toEqual({ stdout: 'line one\nline two\n', stderr: '', code: 0 });
+      expect((await rt.exec(id, { command: [...EXEC_PROGRAMS.exit7] })).stdin).toBeUndefined();
+      await rt.removeContainer(id, { force: true });
+    });
+
+    it('merges the streams of an exec with a terminal, and resizes it', async () => {
+      const id = await run(PROGRAMS.ignoreTerm);
+      const merged = await finish(await rt.exec(id, { command: [...EXEC_PROGRAMS.printBoth], tty: true }));
+      expect(merged.stdout).toMatch(/to-out\r?\n/);
+      expect(merged.stdout).toMatch(/to-err\r?\n/);
+      expect(merged).toMatchObject({ stderr: '', code: 0 });
+
+      const sized = await rt.exec(id, {
+        command: [...EXEC_PROGRAMS.sizeAfterLine],
+        tty: true,
+        stdin: true,
+        size: { cols: 80, rows: 24 },
+      });
+      const done = finish(sized);
+      await sized.resize({ cols: 100, rows: 30 });
+      sized.stdin?.write('go\n');
+      const out = await done;
+      expect(out.stdout).toMatch(/30 100/);
+      expect(out.code).toBe(0);
+      await rt.removeContainer(id, { force: true });
+    });
+
+    it('ends an exec session when its signal aborts', async () => {
+      const id = await run(PROGRAMS.ignoreTerm);
+      const abort = new AbortController();
+      const session = await rt.exec(id, { command: [...EXEC_PROGRAMS.sleep], signal: abort.signal });
+      setTimeout(() => abort.abort(), 200);
+      const started = Date.now();
+      await expect(finish(session)).rejects.toThrow(/closed/);
+      expect(Date.now() - started).toBeLessThan(5_000);
+      await rt.removeContainer(id, { force: true });
+    });
+
+    it('refuses to exec in a container that is not running, or unknown', async () => {
+      const exited = await run(PROGRAMS.exit3);
+      await waitForState(exited, 'exited');
+      await expect(rt.exec(exited, { command: [...EXEC_PROGRAMS.exit7] })).rejects.toBeInstanceOf(
+        ConflictError,
+      );
+      const created = await rt.createContainer(spec(PROGRAMS.ignoreTerm));
+      await expect(rt.exec(created, { command: [...EXEC_PROGRAMS.exit7] })).rejects.toBeInstanceOf(
+        ConflictError,
+      );
+      await expect(rt.exec('0'.repeat(64), { command: [...EXEC_PROGRAMS.exit7] })).rejects.toBeInstanceOf(
+        NotFoundError,
+      );
     });
 
     it('refuses to start a container whose sandbox is not running', async () => {

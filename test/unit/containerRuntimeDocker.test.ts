@@ -2,7 +2,7 @@
 // multiplexed log stream and the pull stream are read, and how Docker's errors become typed ones.
 // The real engine is exercised by test/integration/containerRuntimeDocker.test.ts.
 
-import { PassThrough } from 'node:stream';
+import { Duplex, PassThrough } from 'node:stream';
 import type Docker from 'dockerode';
 import { describe, expect, it } from 'vitest';
 import {
@@ -14,6 +14,7 @@ import {
 } from '../../agent/kubelet/runtime/ContainerRuntime.ts';
 import { DockerRuntime } from '../../agent/kubelet/runtime/DockerRuntime.ts';
 import { demuxFrames } from '../../agent/kubelet/runtime/demuxFrames.ts';
+import { dockerExecSession } from '../../agent/kubelet/runtime/dockerExec.ts';
 import { toCreateOptions } from '../../agent/kubelet/runtime/dockerMapping.ts';
 import { followPull } from '../../agent/kubelet/runtime/followPull.ts';
 
@@ -40,7 +41,7 @@ function failingDocker(statusCode: number, message: string): Docker {
   const fail = async () => {
     throw err;
   };
-  const container = { start: fail, stop: fail, remove: fail, inspect: fail, logs: fail };
+  const container = { start: fail, stop: fail, remove: fail, inspect: fail, logs: fail, exec: fail };
   return { createContainer: fail, getContainer: () => container } as unknown as Docker;
 }
 
@@ -150,6 +151,61 @@ describe('demuxFrames', () => {
   });
 });
 
+describe('dockerExecSession', () => {
+  async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
+    const parts: Buffer[] = [];
+    for await (const part of stream) parts.push(Buffer.isBuffer(part) ? part : Buffer.from(part));
+    return Buffer.concat(parts).toString('utf8');
+  }
+
+  function connection(socket: Duplex, extra: { tty?: boolean; stdin?: boolean; signal?: AbortSignal }) {
+    return {
+      socket,
+      tty: extra.tty ?? false,
+      stdin: extra.stdin ?? false,
+      ...(extra.signal ? { signal: extra.signal } : {}),
+      resize: async () => {},
+      inspectExit: async () => 5,
+    };
+  }
+
+  it('splits the multiplexed connection, then asks the exit code', async () => {
+    const socket = new PassThrough();
+    const session = dockerExecSession(connection(socket, {}));
+    socket.end(Buffer.concat([frame(1, 'out\n'), frame(2, 'err\n')]));
+    const [out, err] = await Promise.all([readAll(session.stdout), readAll(session.stderr)]);
+    expect([out, err]).toEqual(['out\n', 'err\n']);
+    expect(await session.exitCode).toBe(5);
+    expect(session.stdin).toBeUndefined();
+  });
+
+  it('passes a terminal through raw, and sends stdin on the connection', async () => {
+    // The connection's two directions, apart: what the engine sends, what the session sends.
+    const fromEngine = new PassThrough();
+    const toEngine = new PassThrough();
+    const socket = Duplex.from({ readable: fromEngine, writable: toEngine });
+    const session = dockerExecSession(connection(socket, { tty: true, stdin: true }));
+    session.stdin?.end('typed');
+    expect(await readAll(toEngine)).toBe('typed');
+    fromEngine.end('plain \x1b[1mtext');
+    expect(await readAll(session.stdout)).toBe('plain \x1b[1mtext');
+    expect(await readAll(session.stderr)).toBe('');
+    expect(await session.exitCode).toBe(5);
+  });
+
+  it('ends the streams and rejects the exit code when closed or aborted first', async () => {
+    const closed = dockerExecSession(connection(new PassThrough(), {}));
+    closed.close();
+    expect(await readAll(closed.stdout)).toBe('');
+    await expect(closed.exitCode).rejects.toThrow(/closed before the process ended/);
+
+    const abort = new AbortController();
+    abort.abort();
+    const aborted = dockerExecSession(connection(new PassThrough(), { signal: abort.signal }));
+    await expect(aborted.exitCode).rejects.toThrow(/closed/);
+  });
+});
+
 describe('followPull', () => {
   it('reports progress events, whatever the chunking', async () => {
     const lines = [
@@ -198,6 +254,11 @@ describe('DockerRuntime errors', () => {
 
     const taken = new DockerRuntime(failingDocker(409, 'name in use')).createContainer(spec);
     await expect(taken).rejects.toBeInstanceOf(ConflictError);
+
+    const notRunning = new DockerRuntime(failingDocker(409, 'Container x is not running')).exec('x', {
+      command: ['true'],
+    });
+    await expect(notRunning).rejects.toBeInstanceOf(ConflictError);
 
     const bad = new DockerRuntime(failingDocker(400, 'conflicting options')).startContainer('x');
     await expect(bad).rejects.toBeInstanceOf(InvalidSpecError);

@@ -2,8 +2,12 @@
 // is given a behaviour that does what the real shell command does.
 
 import { describe, expect, it } from 'vitest';
-import { type FakeBehaviour, FakeRuntime } from '../../agent/kubelet/runtime/FakeRuntime.ts';
-import { containerRuntimeContract, PROGRAMS } from '../support/containerRuntimeContract.ts';
+import {
+  type FakeBehaviour,
+  type FakeExecHandler,
+  FakeRuntime,
+} from '../../agent/kubelet/runtime/FakeRuntime.ts';
+import { containerRuntimeContract, EXEC_PROGRAMS, PROGRAMS } from '../support/containerRuntimeContract.ts';
 
 const IMAGE = 'shoal.test/busybox:1';
 
@@ -58,8 +62,54 @@ const runAsInContract: FakeBehaviour = (p) => {
   return behaviour(p);
 };
 
+const execHandlers = new Map<string, FakeExecHandler>([
+  [
+    key(EXEC_PROGRAMS.printBoth),
+    (_id, _options, io) => {
+      io.write('stdout', 'to-out\n');
+      io.write('stderr', 'to-err\n');
+      return 0;
+    },
+  ],
+  [key(EXEC_PROGRAMS.exit7), () => 7],
+  [
+    key(EXEC_PROGRAMS.cat),
+    async (_id, _options, io) => {
+      for await (const part of io.stdin) io.write('stdout', part);
+      return 0;
+    },
+  ],
+  [
+    key(EXEC_PROGRAMS.printEnv),
+    (_id, options, io) => {
+      io.write('stdout', `${options.env?.find((e) => e.name === 'SHOAL_GREETING')?.value ?? ''}\n`);
+      return 0;
+    },
+  ],
+  [
+    key(EXEC_PROGRAMS.sizeAfterLine),
+    async (_id, _options, io) => {
+      for await (const _line of io.stdin) break;
+      const size = io.size();
+      io.write('stdout', `${size?.rows} ${size?.cols}\r\n`);
+      return 0;
+    },
+  ],
+  [
+    key(EXEC_PROGRAMS.sleep),
+    (_id, _options, io) =>
+      new Promise<number>((resolve) => io.signal.addEventListener('abort', () => resolve(137))),
+  ],
+]);
+
+const execAsInContract: FakeExecHandler = (id, options, io) => {
+  const handler = execHandlers.get(key(options.command));
+  if (!handler) throw new Error(`no fake exec handler for ${key(options.command)}`);
+  return handler(id, options, io);
+};
+
 containerRuntimeContract('FakeRuntime', () => ({
-  runtime: new FakeRuntime({ images: [IMAGE], behaviour: runAsInContract }),
+  runtime: new FakeRuntime({ images: [IMAGE], behaviour: runAsInContract, exec: execAsInContract }),
   image: IMAGE,
   labels: { 'shoal.test': 'fake' },
   cleanup: async () => {},
@@ -100,6 +150,24 @@ describe('FakeRuntime controls', () => {
     await Promise.all([rt.stopContainer(id, 30), rt.stopContainer(id, 30)]);
     expect(Date.now() - started).toBeLessThan(500);
     expect((await rt.inspectContainer(id)).exitCode).toBe(137);
+  });
+
+  it('runs the exec handler set with onExec, and ends its sessions with 137 when the container stops', async () => {
+    const rt = new FakeRuntime({ images: [IMAGE] });
+    const id = await rt.createContainer({ name: 'e', image: IMAGE, labels });
+    await rt.startContainer(id);
+    const unknown = await rt.exec(id, { command: ['probe'] });
+    expect(await unknown.exitCode).toBe(126);
+
+    const seen: string[][] = [];
+    rt.onExec((containerId, options, io) => {
+      seen.push([containerId, ...options.command]);
+      return new Promise<number>((resolve) => io.signal.addEventListener('abort', () => resolve(0)));
+    });
+    const session = await rt.exec(id, { command: ['probe', '--long'] });
+    expect(seen).toEqual([[id, 'probe', '--long']]);
+    rt.exit(id, 1);
+    expect(await session.exitCode).toBe(137);
   });
 
   it('returns copies, so callers cannot change its state', async () => {

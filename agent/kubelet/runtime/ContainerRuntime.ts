@@ -26,6 +26,8 @@
 //   streams independently, so lines written at the same moment may interleave either way); with `follow`
 //   it ends when the container stops or when the consumer stops iterating (or `signal` aborts).
 //   Containers run without a TTY.
+// - `exec` runs a process in a running container; its streams follow the `tty` choice, `exitCode` resolves
+//   after the output is drained.
 // - Exit codes: 137 after SIGKILL (grace expired or forced removal), 143 for a process killed by SIGTERM.
 
 /** Engine states, as Docker names them. */
@@ -138,6 +140,41 @@ export interface LogChunk {
   data: Buffer;
 }
 
+export interface TerminalSize {
+  cols: number;
+  rows: number;
+}
+
+export interface ExecOptions {
+  /** The command and its arguments; no shell is involved. */
+  command: string[];
+  /** Allocate a terminal: stdout and stderr are then one stream, and `resize` applies. */
+  tty?: boolean;
+  /** Attach stdin (`session.stdin`); ending it closes the process's stdin. */
+  stdin?: boolean;
+  /** The terminal's size at start, with `tty`. */
+  size?: TerminalSize;
+  env?: EnvVar[];
+  /** Aborting ends the session: the streams close and `exitCode` rejects unless the process already ended. */
+  signal?: AbortSignal;
+}
+
+/** A process started in a running container (Kubernetes' exec, and exec probes). */
+export interface ExecSession {
+  /** Present when `stdin` was asked for. */
+  stdin?: NodeJS.WritableStream;
+  /** The process's stdout; with a terminal, everything the terminal shows. */
+  stdout: NodeJS.ReadableStream;
+  /** The process's stderr; ends at once with a terminal. */
+  stderr: NodeJS.ReadableStream;
+  /** Resizes the terminal; does nothing without one. */
+  resize(size: TerminalSize): Promise<void>;
+  /** The exit code, once the process has ended and its output has been read to the end. */
+  exitCode: Promise<number>;
+  /** Ends the session from this side (the process may keep running, as with `docker exec`). */
+  close(): void;
+}
+
 export interface ContainerRuntime {
   /** Every container (running or not) that carries all of these labels. */
   listContainers(filter: { labels: Record<string, string> }): Promise<ObservedContainer[]>;
@@ -151,6 +188,8 @@ export interface ContainerRuntime {
   imagePresent(ref: string): Promise<boolean>;
   pullImage(ref: string, options?: PullOptions): Promise<void>;
   logs(id: string, options?: LogOptions): AsyncIterable<LogChunk>;
+  /** Starts a process in a running container; a container that is not running is a ConflictError. */
+  exec(id: string, options: ExecOptions): Promise<ExecSession>;
 }
 
 export class RuntimeError extends Error {

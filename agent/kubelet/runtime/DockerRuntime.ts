@@ -1,13 +1,15 @@
 // ContainerRuntime on the local Docker engine, through dockerode. See ContainerRuntime.ts for the
 // contract. This file maps the calls and Docker's errors (onto the typed ones); dockerMapping.ts maps
-// the objects, followPull.ts and demuxFrames.ts read the engine's streams.
+// the objects, followPull.ts and demuxFrames.ts read the engine's streams, dockerExec.ts an exec's.
 
-import type { Readable } from 'node:stream';
+import type { Duplex, Readable } from 'node:stream';
 import Docker from 'dockerode';
 import {
   ConflictError,
   type ContainerCreateSpec,
   type ContainerRuntime,
+  type ExecOptions,
+  type ExecSession,
   ImagePullError,
   InvalidSpecError,
   type LogChunk,
@@ -19,10 +21,13 @@ import {
   validateCreateSpec,
 } from './ContainerRuntime.ts';
 import { demuxFrames } from './demuxFrames.ts';
+import { dockerExecSession } from './dockerExec.ts';
 import { toCreateOptions, toObserved } from './dockerMapping.ts';
 import { followPull } from './followPull.ts';
 
 const DEFAULT_PULL_TIMEOUT_MS = 5 * 60_000;
+/** How long the engine may take to mark an exec ended once its output has closed. */
+const EXEC_EXIT_WAIT_MS = 5_000;
 
 export class DockerRuntime implements ContainerRuntime {
   readonly docker: Docker;
@@ -166,6 +171,57 @@ export class DockerRuntime implements ContainerRuntime {
       options.signal?.removeEventListener('abort', onAbort);
       abort.abort();
     }
+  }
+
+  async exec(id: string, options: ExecOptions): Promise<ExecSession> {
+    if (options.command.length === 0) throw new InvalidSpecError(`exec in ${id}: empty command`);
+    const tty = options.tty ?? false;
+    const stdin = options.stdin ?? false;
+    let exec: Docker.Exec;
+    let socket: Duplex;
+    try {
+      exec = await this.docker.getContainer(id).exec({
+        Cmd: [...options.command],
+        AttachStdin: stdin,
+        AttachStdout: true,
+        AttachStderr: true,
+        Tty: tty,
+        Env: (options.env ?? []).map((e) => `${e.name}=${e.value}`),
+        // Engines from API 1.42 size the terminal at creation; older ones ignore it (resized below).
+        ...(tty && options.size ? { ConsoleSize: [options.size.rows, options.size.cols] } : {}),
+      });
+      socket = await exec.start({ hijack: true, stdin, Tty: tty });
+    } catch (err) {
+      // 409: the container is not running (or paused).
+      throw mapError(err, 'container', id);
+    }
+    const session = dockerExecSession({
+      socket,
+      tty,
+      stdin,
+      ...(options.signal ? { signal: options.signal } : {}),
+      resize: async (size) => {
+        try {
+          await exec.resize({ h: size.rows, w: size.cols });
+        } catch (err) {
+          throw mapError(err, 'container', id);
+        }
+      },
+      inspectExit: () => execExitCode(exec),
+    });
+    if (tty && options.size) await session.resize(options.size).catch(() => {});
+    return session;
+  }
+}
+
+/** Docker may still report the exec running for a moment after its output closed. */
+async function execExitCode(exec: Docker.Exec): Promise<number> {
+  const deadline = Date.now() + EXEC_EXIT_WAIT_MS;
+  for (;;) {
+    const info = await exec.inspect();
+    if (!info.Running && typeof info.ExitCode === 'number') return info.ExitCode;
+    if (Date.now() > deadline) throw new RuntimeError(`exec ${exec.id}: no exit code after its output ended`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
 

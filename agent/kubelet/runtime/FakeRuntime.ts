@@ -5,18 +5,26 @@
 // exit with a code, handle or ignore SIGTERM. The default runs until stopped and exits 143 on SIGTERM.
 // Tests can also drive containers from outside: `exit(id, code)`, `write(id, stream, text)`.
 // Namespace sharing is checked (the sandbox must exist and run) but not simulated.
+// What an exec'd command does is a `FakeExecHandler` (`exec` option or `onExec`): it reads stdin, writes
+// output and returns the exit code; its session ends with 137 if the container stops first.
 
 import { createHash } from 'node:crypto';
+import { PassThrough, Readable } from 'node:stream';
 import {
   ConflictError,
   type ContainerCreateSpec,
   type ContainerRuntime,
+  type ExecOptions,
+  type ExecSession,
   ImagePullError,
+  InvalidSpecError,
   type LogChunk,
   type LogOptions,
   NotFoundError,
   type ObservedContainer,
   type PullOptions,
+  RuntimeError,
+  type TerminalSize,
   validateCreateSpec,
 } from './ContainerRuntime.ts';
 
@@ -36,6 +44,29 @@ export interface FakeHandlers {
 
 export type FakeBehaviour = (process: FakeProcess) => FakeHandlers | undefined;
 
+/** What a fake exec'd process sees. */
+export interface FakeExecIO {
+  /** The spec of the container it runs in. */
+  readonly spec: ContainerCreateSpec;
+  /** The session's stdin; already ended when the session attached none. */
+  readonly stdin: NodeJS.ReadableStream;
+  /** Everything written to stdin, once it has ended. */
+  readStdin(): Promise<string>;
+  /** With a terminal, both streams go to stdout, as the engine's would. */
+  write(stream: 'stdout' | 'stderr', data: string | Buffer): void;
+  /** The terminal's current size (the start size, then each resize), with `tty`. */
+  size(): TerminalSize | undefined;
+  /** Aborted when the session is closed or the container stops: a long-running handler should end. */
+  readonly signal: AbortSignal;
+}
+
+/** Runs one exec'd command: returns (or resolves to) its exit code; a throw is exit code 126. */
+export type FakeExecHandler = (
+  containerId: string,
+  options: ExecOptions,
+  io: FakeExecIO,
+) => number | Promise<number>;
+
 export interface FakeRuntimeOptions {
   /** Images present from the start. */
   images?: string[];
@@ -44,6 +75,8 @@ export interface FakeRuntimeOptions {
   behaviour?: FakeBehaviour;
   /** Length of one second of grace period, in ms; lower it to make stop tests fast. */
   msPerSecond?: number;
+  /** What exec'd commands do; without one, every command is "not found" (126). */
+  exec?: FakeExecHandler;
 }
 
 interface LogLine {
@@ -61,6 +94,8 @@ interface FakeContainer {
   handlers: FakeHandlers;
   killTimer?: NodeJS.Timeout;
   waiters: Set<() => void>;
+  /** Exec sessions in progress, ended when the container stops. */
+  execs: Set<AbortController>;
 }
 
 let nextId = 1;
@@ -71,12 +106,14 @@ export class FakeRuntime implements ContainerRuntime {
   private readonly pullable: Set<string>;
   private readonly behaviour: FakeBehaviour;
   private readonly msPerSecond: number;
+  private execHandler: FakeExecHandler;
 
   constructor(options: FakeRuntimeOptions = {}) {
     for (const image of options.images ?? []) this.images.add(image);
     this.pullable = new Set(options.pullable ?? []);
     this.behaviour = options.behaviour ?? (() => undefined);
     this.msPerSecond = options.msPerSecond ?? 1000;
+    this.execHandler = options.exec ?? commandNotFound;
   }
 
   // --- test controls ---
@@ -97,6 +134,11 @@ export class FakeRuntime implements ContainerRuntime {
 
   write(id: string, stream: 'stdout' | 'stderr', text: string): void {
     this.append(this.get(id), stream, text);
+  }
+
+  /** Replaces what exec'd commands do (for every container). */
+  onExec(handler: FakeExecHandler): void {
+    this.execHandler = handler;
   }
 
   // --- ContainerRuntime ---
@@ -132,6 +174,7 @@ export class FakeRuntime implements ContainerRuntime {
       run: 0,
       handlers: {},
       waiters: new Set(),
+      execs: new Set(),
     });
     return id;
   }
@@ -233,6 +276,15 @@ export class FakeRuntime implements ContainerRuntime {
     }
   }
 
+  async exec(id: string, options: ExecOptions): Promise<ExecSession> {
+    const c = this.get(id);
+    if (options.command.length === 0) throw new InvalidSpecError(`exec in ${id}: empty command`);
+    if (c.observed.state !== 'running') throw new ConflictError(`Container ${id} is not running`);
+    const ended = new AbortController();
+    c.execs.add(ended);
+    return fakeExecSession(id, c.spec, options, this.execHandler, ended, () => c.execs.delete(ended));
+  }
+
   // --- internals ---
 
   private get(id: string): FakeContainer {
@@ -257,6 +309,8 @@ export class FakeRuntime implements ContainerRuntime {
     c.observed.finishedAt = new Date();
     c.observed.oomKilled = oomKilled;
     c.handlers = {};
+    for (const exec of c.execs) exec.abort(CONTAINER_STOPPED);
+    c.execs.clear();
     this.wake(c);
   }
 
@@ -288,4 +342,94 @@ function snapshot(o: ObservedContainer): ObservedContainer {
 
 function imageId(ref: string): string {
   return `sha256:${createHash('sha256').update(ref).digest('hex')}`;
+}
+
+const CONTAINER_STOPPED = 'container stopped';
+const SESSION_CLOSED = 'session closed';
+
+const commandNotFound: FakeExecHandler = (_id, options, io) => {
+  io.write('stderr', `exec: "${options.command[0]}": executable file not found in $PATH\n`);
+  return 126;
+};
+
+/**
+ * One exec session: the handler's exit code, or 137 when the container stops first, or a rejection when
+ * the session is closed (or its signal aborted) first. Output streams end before `exitCode` settles.
+ */
+function fakeExecSession(
+  id: string,
+  spec: ContainerCreateSpec,
+  options: ExecOptions,
+  handler: FakeExecHandler,
+  ended: AbortController,
+  forget: () => void,
+): ExecSession {
+  const tty = options.tty ?? false;
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  const stdin = options.stdin ? new PassThrough() : undefined;
+  let size = tty ? options.size : undefined;
+  if (tty) stderr.end();
+
+  const stdinSource: NodeJS.ReadableStream = stdin ?? Readable.from([]);
+  const io: FakeExecIO = {
+    spec: structuredClone(spec),
+    stdin: stdinSource,
+    readStdin: async () => {
+      const parts: Buffer[] = [];
+      for await (const part of stdinSource) parts.push(Buffer.isBuffer(part) ? part : Buffer.from(part));
+      return Buffer.concat(parts).toString('utf8');
+    },
+    write: (stream, data) => {
+      if (ended.signal.aborted) return;
+      const target = tty || stream === 'stdout' ? stdout : stderr;
+      if (!target.writableEnded) target.write(data);
+    },
+    size: () => (size ? { ...size } : undefined),
+    signal: ended.signal,
+  };
+
+  const onAbort = () => ended.abort(SESSION_CLOSED);
+  if (options.signal?.aborted) ended.abort(SESSION_CLOSED);
+  else options.signal?.addEventListener('abort', onAbort, { once: true });
+
+  const stopped = new Promise<number>((resolve, reject) => {
+    const settle = () => {
+      if (ended.signal.reason === CONTAINER_STOPPED) resolve(137);
+      else reject(new RuntimeError('exec session closed before the process ended'));
+    };
+    if (ended.signal.aborted) settle();
+    else ended.signal.addEventListener('abort', settle, { once: true });
+  });
+  // Also aborted after a normal end, when nobody awaits it any more.
+  stopped.catch(() => {});
+  const ran = Promise.resolve()
+    .then(() => handler(id, options, io))
+    .catch((err: unknown) => {
+      io.write('stderr', `fake exec handler failed: ${err instanceof Error ? err.message : String(err)}\n`);
+      return 126;
+    });
+
+  const exitCode = Promise.race([ran, stopped]).finally(() => {
+    // From here the process is gone: nothing more is written, its stdin goes nowhere.
+    if (!ended.signal.aborted) ended.abort(SESSION_CLOSED);
+    options.signal?.removeEventListener('abort', onAbort);
+    stdin?.destroy();
+    stdout.end();
+    stderr.end();
+    forget();
+  });
+  exitCode.catch(() => {});
+
+  const session: ExecSession = {
+    stdout,
+    stderr,
+    exitCode,
+    close: () => ended.abort(SESSION_CLOSED),
+    resize: async (next) => {
+      if (tty) size = { ...next };
+    },
+  };
+  if (stdin) session.stdin = stdin;
+  return session;
 }
