@@ -1,12 +1,14 @@
-// What an agent tells the cluster about its machine: the Node object it registers (capacity from the OS,
-// versions, addresses, well-known labels). The leader owns the Ready condition; see nodeReadiness.ts.
+// What an agent tells the cluster about its machine: the Node object it registers (capacity and
+// allocatable, versions, addresses, well-known labels, the engine's images, and the MemoryPressure and
+// DiskPressure conditions it measures). The leader owns the Ready condition; see nodeReadiness.ts and
+// nodeConditions.ts for how the two writers share `status.conditions`. nodeFacts.ts gathers the facts.
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { KIND_INFO } from '../../shared/model/kinds.ts';
 import type { Node } from '../../shared/model/types.ts';
-
-/** Kubernetes' default pod capacity per node. */
-const PODS_PER_NODE = '110';
+import { nodeCapacity } from './capacity.ts';
+import type { NodeImage } from './images.ts';
+import { diskPressureCondition, type FsStats, memoryPressureCondition } from './pressure.ts';
 
 export const PEER_ID_ANNOTATION = 'shoal.dev/peer-id';
 /** Where this node's DHT socket can be dialled directly (`host:port,…`): LAN peers connect in one round trip. */
@@ -19,10 +21,23 @@ export interface MachineFacts {
   arch: string;
   kernel: string;
   osImage: string;
+  /** /etc/machine-id, as the kubelet reports it; absent outside systemd-style Linux. */
+  machineID?: string;
   hostname: string;
   addresses: string[];
   dockerVersion?: string;
   shoalVersion: string;
+  /**
+   * When memory and disk were measured (nodeFacts.ts). Unset (`shoal init` registers before any
+   * measurement): no pressure conditions are reported, and the ones already on the Node stay.
+   */
+  measuredAt?: number;
+  /** /proc/meminfo MemAvailable; undefined when measured but unreadable (MemoryPressure Unknown). */
+  memoryAvailableBytes?: number;
+  /** The engine's root file system; undefined when unknown (no ephemeral-storage, DiskPressure Unknown). */
+  rootFs?: FsStats;
+  /** The engine's images, as status.images; undefined when the engine did not list them. */
+  images?: NodeImage[];
 }
 
 /** Non-loopback IPv4 addresses first, as Kubernetes lists InternalIP. */
@@ -46,6 +61,15 @@ export function osImage(): string {
   return `${os.type()} ${os.release()}`;
 }
 
+export function machineId(): string | undefined {
+  try {
+    const id = readFileSync('/etc/machine-id', 'utf8').trim();
+    return /^[0-9a-f]{32}$/.test(id) ? id : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export function readMachineFacts(shoalVersion: string, dockerVersion?: string): MachineFacts {
   return {
     cpus: os.availableParallelism(),
@@ -54,6 +78,7 @@ export function readMachineFacts(shoalVersion: string, dockerVersion?: string): 
     arch: os.arch(),
     kernel: os.release(),
     osImage: osImage(),
+    machineID: machineId(),
     hostname: os.hostname(),
     addresses: machineAddresses(),
     dockerVersion,
@@ -75,8 +100,14 @@ export function buildNode(
   extraAddresses: string[] = [],
   swarmAddresses: string[] = [],
 ): Node {
-  const memoryKi = `${Math.floor(facts.memoryBytes / 1024)}Ki`;
-  const capacity = { cpu: String(facts.cpus), memory: memoryKi, pods: PODS_PER_NODE };
+  const { capacity, allocatable } = nodeCapacity(facts);
+  const conditions =
+    facts.measuredAt === undefined
+      ? undefined
+      : [
+          memoryPressureCondition(facts.memoryAvailableBytes, facts.measuredAt),
+          diskPressureCondition(facts.rootFs, facts.measuredAt),
+        ];
   const addresses = [...new Set([...extraAddresses, ...facts.addresses])];
   return {
     apiVersion: KIND_INFO.Node.apiVersion,
@@ -96,12 +127,14 @@ export function buildNode(
     spec: {},
     status: {
       capacity,
-      allocatable: { ...capacity },
+      allocatable,
+      ...(conditions ? { conditions } : {}),
       addresses: [
         ...addresses.map((address) => ({ type: 'InternalIP', address })),
         { type: 'Hostname', address: facts.hostname },
       ],
       nodeInfo: {
+        ...(facts.machineID ? { machineID: facts.machineID } : {}),
         kernelVersion: facts.kernel,
         osImage: facts.osImage,
         operatingSystem: facts.platform,
@@ -109,6 +142,7 @@ export function buildNode(
         containerRuntimeVersion: facts.dockerVersion ? `docker://${facts.dockerVersion}` : 'docker://unknown',
         kubeletVersion: `shoal-${facts.shoalVersion}`,
       },
+      ...(facts.images ? { images: facts.images } : {}),
     },
   };
 }

@@ -1,7 +1,9 @@
 // The leader's node-lifecycle rule for readiness: a node is Ready while its agent's heartbeats arrive, and
 // Unknown once none arrived for the grace period. Pure: the caller supplies what it heard and when, and
-// writes only the conditions this returns (the document records changes, not heartbeats).
+// writes only the conditions this returns (the document records changes, not heartbeats). Conditions of
+// other types (the agent's MemoryPressure and DiskPressure) are kept as they are.
 import type { Node } from '../../shared/model/types.ts';
+import { conditionTime } from './nodeConditions.ts';
 
 export const DEFAULT_NODE_GRACE_MS = 10_000;
 
@@ -22,14 +24,20 @@ export interface ReadinessInput {
   graceMs?: number;
 }
 
-function readyCondition(status: 'True' | 'Unknown', now: number): Condition {
-  const at = new Date(now).toISOString().replace(/\.\d{3}Z$/, 'Z');
+/**
+ * lastHeartbeatTime: when the agent was last heard as the leader judged (the leader writes on a change
+ * only, so it is not bumped by every heartbeat), which describe shows instead of Go's zero time.
+ */
+function readyCondition(status: 'True' | 'Unknown', now: number, heard: number | undefined): Condition {
+  const at = conditionTime(now);
+  const heartbeat = heard === undefined ? {} : { lastHeartbeatTime: conditionTime(heard) };
   return status === 'True'
     ? {
         type: 'Ready',
         status,
         reason: 'AgentReady',
         message: 'agent is sending heartbeats',
+        ...heartbeat,
         lastTransitionTime: at,
       }
     : {
@@ -37,6 +45,7 @@ function readyCondition(status: 'True' | 'Unknown', now: number): Condition {
         status,
         reason: 'NodeStatusUnknown',
         message: 'Agent stopped sending heartbeats.',
+        ...heartbeat,
         lastTransitionTime: at,
       };
 }
@@ -59,7 +68,7 @@ export function planNodeReadiness(input: ReadinessInput): ReadinessUpdate[] {
     if (current?.status === wanted) continue;
     updates.push({
       nodeName: node.metadata.name,
-      conditions: [...conditions.filter((c) => c.type !== 'Ready'), readyCondition(wanted, input.now)],
+      conditions: [...conditions.filter((c) => c.type !== 'Ready'), readyCondition(wanted, input.now, heard)],
     });
   }
   return updates;

@@ -3,7 +3,8 @@ import { formatBytes, formatMillicores, toBytes, toMillicores } from '../../../s
 import type { Node, Pod } from '../../../shared/model/types.ts';
 import { ageSince } from '../tables/age.ts';
 import { nodeRoles } from '../tables/core.ts';
-import { type DescribeContext, formatTime, writeAnnotations, writeEvents, writeLabels } from './common.ts';
+import { type DescribeContext, formatTime, writeAnnotations, writeLabels } from './common.ts';
+import { writeEvents } from './events.ts';
 import { DescribeWriter } from './writer.ts';
 
 type ResourceList = Record<string, string | number>;
@@ -26,7 +27,14 @@ function writeResourceList(w: DescribeWriter, list: ResourceList): void {
 }
 
 /** Sums of requests and limits of a pod's containers (init containers count at their maximum). */
-function podAmounts(pod: Pod): { cpuReq: number; cpuLim: number; memReq: number; memLim: number } {
+function podAmounts(pod: Pod): {
+  cpuReq: number;
+  cpuLim: number;
+  memReq: number;
+  memLim: number;
+  storageReq: number;
+  storageLim: number;
+} {
   const sum = (key: 'requests' | 'limits', res: string, convert: (q: string | number) => number) => {
     const get = (c: Pod['spec']['containers'][number]) => {
       const q = c.resources?.[key]?.[res];
@@ -41,6 +49,8 @@ function podAmounts(pod: Pod): { cpuReq: number; cpuLim: number; memReq: number;
     cpuLim: sum('limits', 'cpu', toMillicores),
     memReq: sum('requests', 'memory', toBytes),
     memLim: sum('limits', 'memory', toBytes),
+    storageReq: sum('requests', 'ephemeral-storage', toBytes),
+    storageLim: sum('limits', 'ephemeral-storage', toBytes),
   };
 }
 
@@ -53,16 +63,19 @@ function writePods(w: DescribeWriter, node: Node, pods: readonly Pod[], now: Dat
   const alloc = (node.status?.allocatable ?? node.status?.capacity ?? {}) as ResourceList;
   const cpu = alloc.cpu === undefined ? 0 : toMillicores(alloc.cpu);
   const mem = alloc.memory === undefined ? 0 : toBytes(alloc.memory);
+  const storage = alloc['ephemeral-storage'] === undefined ? 0 : toBytes(alloc['ephemeral-storage']);
   w.field(0, 'Non-terminated Pods', `(${running.length} in total)`);
   w.write(1, 'Namespace\tName\t\tCPU Requests\tCPU Limits\tMemory Requests\tMemory Limits\tAge\n');
   w.write(1, '---------\t----\t\t------------\t----------\t---------------\t-------------\t---\n');
-  const total = { cpuReq: 0, cpuLim: 0, memReq: 0, memLim: 0 };
+  const total = { cpuReq: 0, cpuLim: 0, memReq: 0, memLim: 0, storageReq: 0, storageLim: 0 };
   for (const pod of running) {
     const a = podAmounts(pod);
     total.cpuReq += a.cpuReq;
     total.cpuLim += a.cpuLim;
     total.memReq += a.memReq;
     total.memLim += a.memLim;
+    total.storageReq += a.storageReq;
+    total.storageLim += a.storageLim;
     w.write(
       1,
       `${pod.metadata.namespace}\t${pod.metadata.name}\t\t` +
@@ -82,6 +95,15 @@ function writePods(w: DescribeWriter, node: Node, pods: readonly Pod[], now: Dat
     1,
     `memory\t${formatBytes(total.memReq)} (${percent(total.memReq, mem)}%)\t${formatBytes(total.memLim)} (${percent(total.memLim, mem)}%)\n`,
   );
+  w.write(
+    1,
+    `ephemeral-storage\t${formatBytes(total.storageReq)} (${percent(total.storageReq, storage)}%)\t${formatBytes(total.storageLim)} (${percent(total.storageLim, storage)}%)\n`,
+  );
+}
+
+function imagesSummary(images: NonNullable<NonNullable<Node['status']>['images']>): string {
+  const bytes = images.reduce((n, image) => n + (image.sizeBytes ?? 0), 0);
+  return `${images.length} (${formatBytes(Math.ceil(bytes / 1024 / 1024) * 1024 * 1024)})`;
 }
 
 export function describeNode(node: Node, ctx: DescribeContext): string {
@@ -124,6 +146,8 @@ export function describeNode(node: Node, ctx: DescribeContext): string {
   w.write(0, `  Architecture:\t${info.architecture ?? ''}\n`);
   w.write(0, `  Container Runtime Version:\t${info.containerRuntimeVersion ?? ''}\n`);
   w.write(0, `  Kubelet Version:\t${info.kubeletVersion ?? ''}\n`);
+  // Not in kubectl's describe: how many images the engine holds (status.images, at most 50 listed).
+  if (status.images) w.field(0, 'Images', imagesSummary(status.images));
   if (node.spec?.podCIDR) w.field(0, 'PodCIDR', node.spec.podCIDR);
   if (node.spec?.providerID) w.field(0, 'ProviderID', node.spec.providerID);
   if (ctx.pods) writePods(w, node, ctx.pods as readonly Pod[], ctx.now);
