@@ -11,6 +11,7 @@ import { CliError, EXIT } from '../exitCodes.ts';
 import type { CliIo } from '../io.ts';
 import { formatList, formatValue, type OutputFormat, parseOutputFormat, resourceName } from '../output.ts';
 import { namespaceFor, parseResourceArgs, type ResourceArgs, refsOf } from '../resourceArgs.ts';
+import { sortEventsByLastSeen } from '../tables/events.ts';
 import { buildTable, renderTable, tableHeaders, tableRow, WatchTablePrinter } from '../tables/index.ts';
 
 interface GetOptions {
@@ -176,13 +177,16 @@ async function watchObjects(
         listed = true;
         if (initial.length === 0) io.stderr.write(`${noResourcesMessage([kind], namespace)}\n`);
         else if (format === undefined || format === 'wide') {
-          const table = buildTable(kind, initial, { ...tableOpts, now: new Date() });
+          const rows = kind === 'Event' ? sortEventsByLastSeen(initial) : initial;
+          const table = buildTable(kind, rows, { ...tableOpts, now: new Date() });
           io.stdout.write(printer.start(table, !opts.headers));
           headerPrinted = true;
         } else for (const obj of initial) print(obj);
         return;
       }
       if (message.type === 'ERROR') return;
+      // An event that expired (or was dropped to keep the log bounded) did not happen again: no row.
+      if (kind === 'Event' && message.type === 'DELETED') return;
       if (!listed) initial.push(message.object);
       else print(message.object);
     },
@@ -223,6 +227,7 @@ Examples:
   shoal get deploy,svc -l app=web       deployments and services labelled app=web
   shoal get pod web -o yaml             one pod as YAML
   shoal get pods -w                     list pods, then print each change
+  shoal get events -A --watch           what happens on every node, as it happens
 
 Exit status: 0 on success (also when nothing is found), 1 when a named object does not exist or the agent
 cannot be reached, 2 on usage errors.`,
@@ -238,6 +243,8 @@ cannot be reached, 2 on usage errors.`,
       const client = await connectToAgent(dataDirOption(cmd));
       if (opts.watch) return watchObjects(client, io, args, namespace, format, opts);
       const { fetched, failed } = await fetchObjects(client, args, namespace, opts, io);
+      // kubectl users read events as a log: oldest first, the latest at the bottom.
+      for (const f of fetched) if (f.kind === 'Event') f.objects = sortEventsByLastSeen(f.objects);
       const single =
         args.type === 'refs' ? args.refs.length === 1 : args.kinds.length === 1 && args.names.length === 1;
       const total = fetched.reduce((n, f) => n + f.objects.length, 0);

@@ -1,7 +1,5 @@
 // Parts every describe shares: times, label and annotation lists, the identity block, owners and events.
 import type { KubeObject } from '../../../shared/model/meta.ts';
-import type { Event } from '../../../shared/model/types.ts';
-import { ageSince } from '../tables/age.ts';
 import type { DescribeWriter } from './writer.ts';
 
 /** What describe needs besides the object: the objects kubectl fetches alongside it. */
@@ -92,29 +90,7 @@ export function controlledBy(obj: KubeObject): string | undefined {
   return owner ? `${owner.kind}/${owner.name}` : undefined;
 }
 
-/** DescribeEvents: `<none>`, or a Type/Reason/Age/From/Message table aligned on its own. */
-export function writeEvents(w: DescribeWriter, events: readonly KubeObject[] | undefined, now: Date): void {
-  if (events === undefined) return;
-  if (events.length === 0) {
-    w.field(0, 'Events', '<none>');
-    return;
-  }
-  w.flush();
-  const sorted = [...(events as readonly Event[])].sort(
-    (a, b) =>
-      Date.parse(a.lastTimestamp ?? a.eventTime ?? a.firstTimestamp ?? '') -
-      Date.parse(b.lastTimestamp ?? b.eventTime ?? b.firstTimestamp ?? ''),
-  );
-  w.write(0, 'Events:\n  Type\tReason\tAge\tFrom\tMessage\n');
-  w.write(1, '----\t------\t----\t----\t-------\n');
-  for (const e of sorted) {
-    const first = ageSince(e.eventTime ?? e.firstTimestamp, now);
-    const count = e.count ?? 1;
-    const interval = count > 1 ? `${ageSince(e.lastTimestamp, now)} (x${count} over ${first})` : first;
-    const source = e.source?.component || e.reportingComponent || '';
-    w.write(1, `${e.type ?? ''}\t${e.reason ?? ''}\t${interval}\t${source}\t${(e.message ?? '').trim()}\n`);
-  }
-}
+export { writeEvents } from './events.ts';
 
 /** Name, Namespace (for namespaced objects), Labels, Annotations, CreationTimestamp: the generic header. */
 export function writeIdentity(

@@ -1,15 +1,9 @@
 // `shoal describe pod`: kubectl's describePod.
 import type { Pod } from '../../../shared/model/types.ts';
 import { ageSince } from '../tables/age.ts';
-import {
-  controlledBy,
-  type DescribeContext,
-  formatTime,
-  writeAnnotations,
-  writeEvents,
-  writeLabels,
-} from './common.ts';
+import { controlledBy, type DescribeContext, formatTime, writeAnnotations, writeLabels } from './common.ts';
 import { podQosClass, writeContainers, writeTolerations, writeVolumes } from './containers.ts';
+import { writeEvents } from './events.ts';
 import { DescribeWriter } from './writer.ts';
 
 export function describePod(pod: Pod, ctx: DescribeContext): string {

@@ -1,7 +1,7 @@
 // kubectl's columns for pods, nodes, namespaces, config maps, secrets and events
 // (k8s.io/kubernetes/pkg/printers/internalversion/printers.go).
 import type { KubeObject } from '../../../shared/model/meta.ts';
-import type { ConfigMap, Event, Namespace, Node, Pod, Secret } from '../../../shared/model/types.ts';
+import type { ConfigMap, Namespace, Node, Pod, Secret } from '../../../shared/model/types.ts';
 import { ageSince } from './age.ts';
 import { orNone } from './cells.ts';
 import type { KindColumns } from './types.ts';
@@ -172,57 +172,5 @@ export const secretColumns: KindColumns = {
     const s = obj as Secret;
     const count = Object.keys(s.data ?? {}).length;
     return [s.type ?? 'Opaque', String(count), ageSince(s.metadata.creationTimestamp, now)];
-  },
-};
-
-function eventTimes(e: Event, now: Date): { first: string; last: string } {
-  const first = ageSince(e.firstTimestamp ?? e.eventTime, now);
-  const last = e.lastTimestamp ? ageSince(e.lastTimestamp, now) : first;
-  return { first, last };
-}
-
-function eventTarget(e: Event): string {
-  const kind = (e.involvedObject.kind ?? '').toLowerCase();
-  return e.involvedObject.name ? `${kind}/${e.involvedObject.name}` : kind;
-}
-
-export const eventColumns: KindColumns = {
-  headers: ['LAST SEEN', 'TYPE', 'REASON', 'OBJECT', 'MESSAGE'],
-  nameless: true,
-  row(obj, now) {
-    const e = obj as Event;
-    return [eventTimes(e, now).last, e.type ?? '', e.reason ?? '', eventTarget(e), (e.message ?? '').trim()];
-  },
-  wideHeaders: [
-    'LAST SEEN',
-    'TYPE',
-    'REASON',
-    'OBJECT',
-    'SUBOBJECT',
-    'SOURCE',
-    'MESSAGE',
-    'FIRST SEEN',
-    'COUNT',
-    'NAME',
-  ],
-  wideReplaces: true,
-  wideRow(obj, now) {
-    const e = obj as Event;
-    const times = eventTimes(e, now);
-    const source = [e.source?.component || e.reportingComponent, e.source?.host || e.reportingInstance]
-      .filter((s) => s)
-      .join(', ');
-    return [
-      times.last,
-      e.type ?? '',
-      e.reason ?? '',
-      eventTarget(e),
-      e.involvedObject.fieldPath ?? '',
-      source,
-      (e.message ?? '').trim(),
-      times.first,
-      String(e.count ?? 1),
-      e.metadata.name,
-    ];
   },
 };

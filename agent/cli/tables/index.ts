@@ -3,14 +3,8 @@ import type { Kind } from '../../../shared/model/kinds.ts';
 import type { KubeObject } from '../../../shared/model/meta.ts';
 import { resourceName } from '../output.ts';
 import { formatLabels } from './cells.ts';
-import {
-  configMapColumns,
-  eventColumns,
-  namespaceColumns,
-  nodeColumns,
-  podColumns,
-  secretColumns,
-} from './core.ts';
+import { configMapColumns, namespaceColumns, nodeColumns, podColumns, secretColumns } from './core.ts';
+import { eventColumns } from './events.ts';
 import { endpointsColumns, serviceColumns } from './network.ts';
 import { GET_TABLE, tabwrite } from './tabwriter.ts';
 import type { KindColumns } from './types.ts';
