@@ -12,6 +12,8 @@
 // Stop (SIGINT/SIGTERM): API down, leadership dropped, swarm left, document flushed. Containers are not
 // touched: workloads keep running without their agent (DESIGN.md, static stability).
 import os from 'node:os';
+import path from 'node:path';
+import Docker from 'dockerode';
 import type { Logger } from 'pino';
 import type { Node } from '../shared/model/types.ts';
 import type { AutomergeClusterStore } from '../shared/store/AutomergeClusterStore.ts';
@@ -22,6 +24,7 @@ import { clusterDocumentId } from '../shared/swarm/swarmKey.ts';
 import { SwarmNetworkAdapter } from '../shared/sync/SwarmNetworkAdapter.ts';
 import { generateApiToken, removeApiInfo, writeApiInfo } from './api/apiInfo.ts';
 import type { ClusterStatus } from './api/clusterStatus.ts';
+import { eventsApi } from './api/eventsApi.ts';
 import { type ApiServer, startApiServer } from './api/server.ts';
 import { SHOAL_VERSION } from './cli/commands/version.ts';
 import {
@@ -35,18 +38,18 @@ import type { JoinKey } from './cluster/joinKey.ts';
 import { ElectionDriver } from './election/ElectionDriver.ts';
 import type { ElectionTimings } from './election/electionTimings.ts';
 import { fileElectionPersistence } from './election/fileElectionPersistence.ts';
+import { EventLog } from './events/EventLog.ts';
+import { EventBroadcast } from './events/eventBroadcast.ts';
+import { EVENT_FILE_NAME } from './events/eventFile.ts';
+import { KubeletService } from './kubelet/KubeletService.ts';
+import { type BackOffConfig, DEFAULT_BACK_OFF } from './kubelet/plan/backoff.ts';
 import { LeaderDuties } from './leader/LeaderDuties.ts';
 import { Heartbeats } from './membership/Heartbeats.ts';
 import { listMembers, voterPeerIds } from './membership/members.ts';
 import { registerNode } from './membership/registerNode.ts';
 import { recordRemovedMember, removedPeerIds } from './membership/removedMembers.ts';
-import { dockerVersion } from './node/dockerVersion.ts';
-import {
-  buildNode,
-  PEER_ID_ANNOTATION,
-  readMachineFacts,
-  SWARM_ADDRESSES_ANNOTATION,
-} from './node/nodeInfo.ts';
+import { gatherNodeFacts } from './node/nodeFacts.ts';
+import { buildNode, PEER_ID_ANNOTATION, SWARM_ADDRESSES_ANNOTATION } from './node/nodeInfo.ts';
 import { PeerChannels } from './peer/peerChannels.ts';
 
 export interface AgentTimings {
@@ -54,6 +57,8 @@ export interface AgentTimings {
   nodeGraceMs?: number;
   election?: Partial<ElectionTimings>;
   swarm?: Partial<SwarmTimings>;
+  /** The kubelet's crash and pull back-off (Kubernetes: 10 s doubling to 5 min). */
+  backOff?: Partial<BackOffConfig>;
 }
 
 export interface AgentOptions {
@@ -68,6 +73,10 @@ export interface AgentOptions {
   host?: string;
   apiPort?: number;
   timings?: AgentTimings;
+  /** Run the pods assigned to this node on the local Docker engine (default true). */
+  runWorkloads?: boolean;
+  /** Let pods run privileged containers (refused by default). */
+  allowPrivileged?: boolean;
 }
 
 /** How often the agent re-checks its own Node object against the machine (and repairs lost races). */
@@ -88,7 +97,11 @@ export class Agent {
   #nodeName = '';
   #peerId = '';
   #clusterName = '';
-  #dockerVersion: string | undefined;
+  readonly #docker = new Docker();
+  #kubelet?: KubeletService;
+  #events?: EventLog;
+  #eventBroadcast?: EventBroadcast;
+  #nodeRefresh: Promise<void> | undefined;
   #stopped = false;
   readonly #abort = new AbortController();
 
@@ -120,6 +133,11 @@ export class Agent {
     this.#clusterName = config.name;
     const log = this.#log;
     log.info({ node: this.#nodeName, peer: this.#peerId.slice(0, 12), dataDir }, 'starting agent');
+    this.#events = await EventLog.open({
+      node: this.#nodeName,
+      logger: log.child({ part: 'events' }),
+      file: path.join(dataDir, EVENT_FILE_NAME),
+    });
 
     const network = new SwarmNetworkAdapter((p) =>
       log.warn({ peer: p.remoteId, reason: p.reason }, 'dropped a sync message from a peer'),
@@ -139,7 +157,10 @@ export class Agent {
       network,
       logger: log,
       onElectionMessage: (from, message) => this.#election?.receive(from, message),
-      onPeersChanged: () => this.#updateVoters(),
+      onPeersChanged: () => {
+        this.#updateVoters();
+        this.#eventBroadcast?.resendRecent();
+      },
     });
     await this.#swarm.start();
 
@@ -156,14 +177,21 @@ export class Agent {
     if (config.name !== this.#clusterName)
       await writeClusterConfig(dataDir, { ...config, name: this.#clusterName });
 
-    await this.#registerNode();
-    this.#timers.push(setInterval(() => void this.#registerNode().catch(() => {}), NODE_REFRESH_MS));
+    await this.refreshNode();
+    this.#timers.push(setInterval(() => void this.refreshNode().catch(() => {}), NODE_REFRESH_MS));
     this.#heartbeats = new Heartbeats({
       handle,
       self: { node: this.#nodeName, peerId: this.#peerId },
       intervalMs: this.#o.timings?.heartbeatMs,
     });
     this.#heartbeats.start();
+    this.#eventBroadcast = new EventBroadcast({
+      handle,
+      log: this.#events,
+      node: this.#nodeName,
+      logger: log.child({ part: 'events' }),
+    });
+    this.#eventBroadcast.start();
 
     this.#duties = new LeaderDuties({
       store,
@@ -188,6 +216,24 @@ export class Agent {
     this.#updateVoters();
     await this.#election.start();
 
+    if (this.#o.runWorkloads !== false) {
+      this.#kubelet = new KubeletService({
+        store,
+        dataDir,
+        node: this.#nodeName,
+        cluster: String(handle.documentId),
+        recorder: this.#events,
+        logger: log.child({ part: 'kubelet' }),
+        highestTerm: () => this.#election?.term ?? 0,
+        hostIP: () => this.#hostIP(),
+        allowPrivileged: this.#o.allowPrivileged ?? false,
+        ...(this.#o.timings?.backOff ? { backOff: { ...DEFAULT_BACK_OFF, ...this.#o.timings.backOff } } : {}),
+        docker: this.#docker,
+        onImagesChanged: () => void this.refreshNode().catch(() => {}),
+      });
+      this.#kubelet.start();
+    }
+
     for (const node of store.list('Node') as Node[]) this.#dialNode(node);
     this.#unwatch = store.watch(undefined, (event) => {
       if (event.object.kind === 'Node') {
@@ -209,6 +255,7 @@ export class Agent {
       logger: log.child({ part: 'api' }),
       port: this.#o.apiPort ?? 0,
       token,
+      extensions: [eventsApi({ log: this.#events, logger: log.child({ part: 'api' }) })],
     });
     await writeApiInfo(dataDir, { url: this.#api.url, token, pid: process.pid });
     log.info({ api: this.#api.url, cluster: this.#clusterName }, `agent ${this.#nodeName} is up`);
@@ -241,22 +288,41 @@ export class Agent {
     this.#unwatch?.();
     await this.#api?.close();
     await removeApiInfo(this.#o.dataDir, process.pid).catch(() => {});
+    await this.#kubelet?.stop();
     this.#duties?.stepDown();
     await this.#election?.stop();
     this.#heartbeats?.stop();
+    this.#eventBroadcast?.stop();
+    await this.#events?.close();
     this.#channels?.close();
     await this.#swarm?.destroy();
     await this.#store?.close();
     this.#log.info('agent stopped; containers keep running');
   }
 
+  /** Rewrites this node's Node object from the machine, one refresh at a time. */
+  refreshNode(): Promise<void> {
+    this.#nodeRefresh ??= this.#registerNode().finally(() => {
+      this.#nodeRefresh = undefined;
+    });
+    return this.#nodeRefresh;
+  }
+
   async #registerNode(): Promise<void> {
     if (!this.#store || this.#stopped) return;
-    this.#dockerVersion ??= await dockerVersion();
-    const facts = readMachineFacts(SHOAL_VERSION, this.#dockerVersion);
+    const facts = await gatherNodeFacts(SHOAL_VERSION, {
+      engine: this.#docker,
+      onProblem: (what, err) => this.#log.debug({ err }, `node status: cannot read ${what}`),
+    });
     const host = this.#o.host && this.#o.host !== '0.0.0.0' ? [this.#o.host] : [];
     const swarmAddresses = (this.#swarm?.ownAddresses() ?? []).map(formatHostPort);
     await registerNode(this.#store, buildNode(this.#nodeName, this.#peerId, facts, host, swarmAddresses));
+  }
+
+  /** The address pods see as `status.hostIP`: this Node's first InternalIP. */
+  #hostIP(): string | undefined {
+    const node = this.#store?.get('Node', undefined, this.#nodeName) as Node | undefined;
+    return node?.status?.addresses?.find((a) => a.type === 'InternalIP')?.address;
   }
 
   /** Tells the swarm where a member's DHT socket is, so a LAN peer is dialled directly (DESIGN.md). */

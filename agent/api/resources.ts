@@ -3,12 +3,14 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { KIND_INFO, KINDS, type Kind } from '../../shared/model/kinds.ts';
 import type { KubeObject } from '../../shared/model/meta.ts';
 import { stripNulls } from '../../shared/model/schemas/zodFieldErrors.ts';
+import type { Pod } from '../../shared/model/types.ts';
 import type { ClusterStore } from '../../shared/store/ClusterStore.ts';
 import { admitBody, bodyResourceVersion, checkBodyKind, isPlainObject } from './admission.ts';
 import { readJson, sendJson, sendStatus } from './http.ts';
 import { badRequest, failure, notFound, qualifiedResource, StatusError, success } from './kubeStatus.ts';
 import { selectorsFromQuery } from './listOptions.ts';
 import type { ResourceRoute } from './paths.ts';
+import { deletePod, gracePeriodFromQuery } from './podDeletion.ts';
 
 export interface KubeList {
   apiVersion: string;
@@ -104,7 +106,11 @@ export async function handleResource(
     }
     case 'DELETE': {
       const current = store.get(kind, namespace, name);
-      await store.delete(kind, namespace, name);
+      if (kind === 'Pod' && current) {
+        const marked = await deletePod(store, current as Pod, gracePeriodFromQuery(query));
+        // Kubernetes answers a graceful deletion with the object as it now is (being deleted).
+        if (marked) return sendJson(res, 200, marked);
+      } else await store.delete(kind, namespace, name);
       const details: { name: string; kind: string; group?: string; uid?: string } = {
         name,
         kind: KIND_INFO[kind].plural,

@@ -13,6 +13,7 @@ import { applyObjects, parseApplyRequest } from './apply.ts';
 import { isAuthorized } from './auth.ts';
 import type { ClusterStatus } from './clusterStatus.ts';
 import { discoveryDocument } from './discovery.ts';
+import type { ApiExtension } from './extensions.ts';
 import { readJson, sendJson, sendStatus } from './http.ts';
 import { badRequest, failure, type KubeStatus, statusFromError } from './kubeStatus.ts';
 import { APPLY_PATH, parseResourcePath, STATUS_PATH, WATCH_PATH } from './paths.ts';
@@ -31,6 +32,8 @@ export interface ApiServerOptions {
   port?: number;
   /** The bearer token every request must present (see generateApiToken). */
   token: string;
+  /** Routes added by other parts of the agent, tried in order before the built-in resource paths. */
+  extensions?: readonly ApiExtension[];
 }
 
 export interface ApiServer {
@@ -67,12 +70,16 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   }
   if (token.length < 16) throw new Error('the API token must be at least 16 characters');
   const sockets = new WatchSockets(store, logger);
+  const extensions = opts.extensions ?? [];
   const httpWatches = new Set<() => void>();
   let address = host; // host:port once listening, for discovery
 
   async function route(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     const method = req.method ?? 'GET';
     const { pathname, searchParams: query } = url;
+    for (const extension of extensions) {
+      if (await extension.handle?.(req, res, url)) return;
+    }
     if (pathname === STATUS_PATH) {
       if (method !== 'GET')
         return sendStatus(res, failure('MethodNotAllowed', `${method} is not allowed here`));
@@ -142,8 +149,9 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     try {
       const url = parseUrl(req);
       if (!url) rejectUpgrade(socket, failure('BadRequest', 'the request URL is malformed'));
-      else if (url.pathname !== WATCH_PATH) rejectUpgrade(socket, NOT_FOUND);
       else if (!isAuthorized(req, url, token, true)) rejectUpgrade(socket, UNAUTHORIZED);
+      else if (extensions.some((e) => e.upgrade?.(req, socket, head, url) === true)) return;
+      else if (url.pathname !== WATCH_PATH) rejectUpgrade(socket, NOT_FOUND);
       else sockets.upgrade(req, socket, head, watchSpecFromQuery(url.searchParams));
     } catch (err) {
       rejectUpgrade(socket, statusFromError(err));
@@ -180,6 +188,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
       closing ??= new Promise<void>((resolve) => {
         sockets.close();
         for (const stop of httpWatches) stop();
+        for (const extension of extensions) extension.close?.();
         server.close(() => resolve());
         server.closeAllConnections();
       });

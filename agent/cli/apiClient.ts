@@ -151,8 +151,16 @@ export class ApiClient {
     return this.request('PUT', resourcePath(obj.kind, obj.metadata.namespace, obj.metadata.name), obj);
   }
 
-  delete(kind: Kind, namespace: string | undefined, name: string): Promise<KubeStatus> {
-    return this.request('DELETE', resourcePath(kind, namespace, name));
+  /** A Status, or for a pod deleted gracefully the pod as it now is (being deleted). */
+  delete(
+    kind: Kind,
+    namespace: string | undefined,
+    name: string,
+    opts: { gracePeriodSeconds?: number } = {},
+  ): Promise<KubeStatus | KubeObject> {
+    return this.request('DELETE', resourcePath(kind, namespace, name), undefined, {
+      gracePeriodSeconds: opts.gracePeriodSeconds?.toString(),
+    });
   }
 
   apply(objects: readonly KubeObject[], dryRun = false): Promise<ApplyResponse> {

@@ -97,6 +97,15 @@ function planUpdateSpec(obj: KubeObject, precondition: string | undefined, ctx: 
     creationTimestamp: current.metadata.creationTimestamp,
     generation: (current.metadata.generation ?? 0) + (bodyChanged ? 1 : 0),
   };
+  // Once an object is being deleted it stays so (Kubernetes: deletionTimestamp cannot be unset): a client
+  // re-applying its manifest during the grace period must not bring the pod back.
+  if (current.metadata.deletionTimestamp !== undefined) {
+    metadata.deletionTimestamp = current.metadata.deletionTimestamp;
+    const grace = current.metadata.deletionGracePeriodSeconds;
+    if (grace !== undefined && (metadata.deletionGracePeriodSeconds ?? grace) >= grace) {
+      metadata.deletionGracePeriodSeconds = grace;
+    }
+  }
   encodeOrThrow(obj, 'metadata', metadata); // before comparing: JSON-unrepresentable values are an error
   // Kubernetes makes no write for an update that changes nothing; neither do we, so the document's history
   // grows with real changes only.

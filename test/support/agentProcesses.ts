@@ -4,7 +4,12 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { parseJoinKey } from '../../agent/cluster/joinKey.ts';
+import { LABELS } from '../../agent/kubelet/plan/labels.ts';
+import { documentIdFromBytes } from '../../shared/store/openClusterDocument.ts';
 import { type BootstrapNode, startBootstrapNode } from '../../shared/swarm/bootstrapNode.ts';
+import { clusterDocumentId } from '../../shared/swarm/swarmKey.ts';
+import { removeContainersLabelled } from './docker.ts';
 import { runShoal, SHOAL_BIN } from './runShoal.ts';
 
 /** Fast but realistic: heartbeats 200 ms, nodes NotReady after 3 s, election timeout 300–600 ms. */
@@ -98,8 +103,15 @@ export class TestCluster {
     return [...this.agents.values()].map((a) => `--- ${a.name}\n${a.log.slice(-40).join('\n')}`).join('\n');
   }
 
+  /** The cluster's id, which labels every container its agents' kubelets make. */
+  clusterId(): string {
+    return String(documentIdFromBytes(clusterDocumentId(parseJoinKey(this.key).swarmKey)));
+  }
+
+  /** Kills the agents, then removes every container they made (agents leave containers running). */
   async close(): Promise<void> {
     await Promise.all([...this.agents.keys()].map((n) => this.kill(n)));
+    if (this.key) await removeContainersLabelled(`${LABELS.cluster}=${this.clusterId()}`);
     await this.bootstrap?.close();
     rmSync(this.root, { recursive: true, force: true });
   }

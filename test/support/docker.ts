@@ -148,13 +148,18 @@ export function testLabel(runId: string, extra: Record<string, string> = {}): Re
  * volumes. For afterAll. Returns how many were removed. Does nothing when the engine does not answer
  * (the suite has already failed for that reason).
  */
-export async function removeTestContainers(runId: string, docker: Docker = dockerClient()): Promise<number> {
+export function removeTestContainers(runId: string, docker: Docker = dockerClient()): Promise<number> {
+  return removeContainersLabelled(`${TEST_LABEL_KEY}=${runId}`, docker);
+}
+
+/** Force-removes every container carrying `label` (`key=value`), e.g. the ones a test's agents made. */
+export async function removeContainersLabelled(
+  label: string,
+  docker: Docker = dockerClient(),
+): Promise<number> {
   let containers: Docker.ContainerInfo[];
   try {
-    containers = await docker.listContainers({
-      all: true,
-      filters: { label: [`${TEST_LABEL_KEY}=${runId}`] },
-    });
+    containers = await docker.listContainers({ all: true, filters: { label: [label] } });
   } catch (err) {
     if (isConnectionError(err)) return 0;
     throw err;

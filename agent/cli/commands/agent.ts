@@ -19,6 +19,9 @@ interface AgentCliOptions {
   heartbeatMs?: string;
   nodeGraceMs?: string;
   electionTimeoutMs?: string;
+  backOffMs?: string;
+  workloads?: boolean;
+  allowPrivileged?: boolean;
 }
 
 function positiveInt(flag: string, value: string | undefined): number | undefined {
@@ -53,6 +56,9 @@ export function agentCommand(_io: CliIo): Command {
         .default('pretty'),
     )
     .addOption(new Option('--host <address>', 'UDP address the DHT binds to (127.0.0.1: this machine only)'))
+    .option('--no-workloads', 'run no pods on this machine (it still replicates, votes and serves the API)')
+    .option('--allow-privileged', 'let pods on this machine run privileged containers')
+    .addOption(new Option('--back-off-ms <ms>').hideHelp())
     .addOption(new Option('--heartbeat-ms <ms>').hideHelp())
     .addOption(new Option('--node-grace-ms <ms>').hideHelp())
     .addOption(new Option('--election-timeout-ms <ms>').hideHelp())
@@ -76,6 +82,7 @@ SIGINT or SIGTERM stops the agent cleanly: it saves, leaves the swarm and keeps 
         }
       }
       const electionTimeout = positiveInt('--election-timeout-ms', opts.electionTimeoutMs);
+      const backOffMs = positiveInt('--back-off-ms', opts.backOffMs);
       const logger = createLogger({ format: opts.logFormat });
       const agent = new Agent({
         dataDir: dir,
@@ -85,7 +92,10 @@ SIGINT or SIGTERM stops the agent cleanly: it saves, leaves the swarm and keeps 
         nodeName: opts.nodeName,
         host: opts.host,
         apiPort: positiveInt('--api-port', opts.apiPort),
+        runWorkloads: opts.workloads !== false,
+        allowPrivileged: opts.allowPrivileged === true,
         timings: {
+          backOff: backOffMs ? { baseMs: backOffMs } : undefined,
           heartbeatMs: positiveInt('--heartbeat-ms', opts.heartbeatMs),
           nodeGraceMs: positiveInt('--node-grace-ms', opts.nodeGraceMs),
           election: electionTimeout

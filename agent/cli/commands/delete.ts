@@ -3,8 +3,9 @@
 import { Command } from 'commander';
 import type { Kind } from '../../../shared/model/kinds.ts';
 import { connectToAgent } from '../agentConnection.ts';
-import { ApiError } from '../apiClient.ts';
+import { type ApiClient, ApiError } from '../apiClient.ts';
 import { DATA_DIR_HELP, dataDirOption } from '../dataDir.ts';
+import { parseDuration } from '../duration.ts';
 import { CliError, EXIT } from '../exitCodes.ts';
 import type { CliIo } from '../io.ts';
 import { parseOutputFormat, resourceName } from '../output.ts';
@@ -20,6 +21,11 @@ interface DeleteOptions {
   all?: boolean;
   ignoreNotFound?: boolean;
   output?: string;
+  gracePeriod?: string;
+  force?: boolean;
+  now?: boolean;
+  wait?: boolean;
+  timeout?: string;
 }
 
 interface Target {
@@ -45,6 +51,17 @@ export function deleteCommand(io: CliIo): Command {
     .option('--all', 'delete every object of KIND in the namespace')
     .option('--ignore-not-found', 'treat objects that do not exist as deleted')
     .option('-o, --output <format>', 'name: print kind/name of each deleted object')
+    .option(
+      '--grace-period <seconds>',
+      "seconds a pod's containers get to stop (SIGTERM, then SIGKILL); default: the pod's own (30 s)",
+    )
+    .option('--now', 'stop pods at once (--grace-period=1)')
+    .option('--force', 'remove pods from the cluster at once, without waiting for their containers to stop')
+    .option('--no-wait', 'return once deletion has started instead of waiting until the objects are gone')
+    .option(
+      '--timeout <duration>',
+      'give up waiting after this long (e.g. 30s, 2m); default: wait as long as it takes',
+    )
     .addHelpText(
       'after',
       `
@@ -116,10 +133,14 @@ Exit status: 0 when everything named was deleted, 1 when an object was not found
         for (const ref of refsOf(args))
           targets.push({ ...ref, namespace: namespaceFor(ref.kind, namespace) });
       }
+      const gracePeriodSeconds = graceFrom(opts);
+      const deadline = opts.timeout === undefined ? undefined : Date.now() + parseDuration(opts.timeout);
+      const pending: Target[] = [];
       let failed = false;
       for (const t of targets) {
         try {
-          await client.delete(t.kind, t.namespace, t.name);
+          const answer = await client.delete(t.kind, t.namespace, t.name, { gracePeriodSeconds });
+          if (answer.kind !== 'Status') pending.push(t);
           io.stdout.write(
             format === 'name'
               ? `${resourceName(t.kind, t.name)}\n`
@@ -133,6 +154,44 @@ Exit status: 0 when everything named was deleted, 1 when an object was not found
           failed = true;
         }
       }
+      if (opts.wait !== false) {
+        for (const t of pending) {
+          if (!(await waitUntilGone(client, t, deadline))) {
+            io.stderr.write(`error: timed out waiting for ${quotedName(t.kind, t.name)} to be deleted\n`);
+            failed = true;
+          }
+        }
+      }
       if (failed) throw new CliError('', EXIT.failed);
     });
+}
+
+function graceFrom(opts: DeleteOptions): number | undefined {
+  if (opts.force) return 0;
+  if (opts.now) return 1;
+  if (opts.gracePeriod === undefined || opts.gracePeriod === '-1') return undefined;
+  if (!/^[0-9]{1,9}$/.test(opts.gracePeriod)) {
+    throw new CliError(
+      `error: --grace-period must be a whole number of seconds, not "${opts.gracePeriod}"`,
+      EXIT.usage,
+    );
+  }
+  return Number(opts.gracePeriod);
+}
+
+/** Polls until the object is gone (or replaced by a new one of the same name); false on timeout. */
+async function waitUntilGone(client: ApiClient, t: Target, deadline: number | undefined): Promise<boolean> {
+  let uid: string | undefined;
+  for (;;) {
+    try {
+      const obj = await client.get(t.kind, t.namespace, t.name);
+      uid ??= obj.metadata.uid;
+      if (obj.metadata.uid !== uid) return true;
+    } catch (err) {
+      if (err instanceof ApiError && err.reason === 'NotFound') return true;
+      throw err;
+    }
+    if (deadline !== undefined && Date.now() >= deadline) return false;
+    await new Promise((r) => setTimeout(r, 250));
+  }
 }

@@ -9,12 +9,27 @@ import type { Container, Pod } from '../../../shared/model/types.ts';
 import type { BindMount, ContainerCreateSpec, EnvVar, PortMapping } from '../runtime/ContainerRuntime.ts';
 import { type ContainerIdentity, containerLabels, engineContainerName } from './labels.ts';
 
-/** Values the caller read from configMaps and secrets for one container. */
+/** Values the caller read from configMaps and secrets for one container (agent/kubelet/env/resolvePodEnv.ts). */
 export interface ResolvedEnv {
   /** `envFrom`, expanded (prefix applied) in order. */
   envFrom?: EnvVar[];
   /** The value of each `env` entry whose `valueFrom` is a configMapKeyRef or secretKeyRef and was found. */
   valueFrom?: Record<string, string>;
+  /**
+   * Why this container's environment cannot be built yet, in Kubernetes' words (`configmap "x" not
+   * found`): a missing envFrom source or key reference that is not optional. The container waits with
+   * CreateContainerConfigError until the source appears.
+   */
+  error?: string;
+  /** envFrom keys skipped as invalid variable names, for the caller's InvalidEnvironmentVariableNames event. */
+  invalidEnvFromKeys?: InvalidEnvFromKeys[];
+}
+
+export interface InvalidEnvFromKeys {
+  kind: 'ConfigMap' | 'Secret';
+  name: string;
+  /** The skipped names, prefix included, sorted. */
+  keys: string[];
 }
 
 /** What the pod's own fields say that only the node knows. */
@@ -54,7 +69,7 @@ export function buildContainerSpec(input: ContainerSpecInput): SpecResult {
   }
   const env = buildEnv(input);
   if (!env.ok) return env;
-  const mounts = buildMounts(container, input.volumePaths);
+  const mounts = buildMounts(pod, container, input.volumePaths);
   if (!mounts.ok) return mounts;
 
   const spec: ContainerCreateSpec = {
@@ -111,6 +126,8 @@ type EnvResult = { ok: true; env: EnvVar[] } | { ok: false; reason: string; mess
 
 /** envFrom first, then env, a later variable replacing an earlier one of the same name (Kubernetes' order). */
 function buildEnv(input: ContainerSpecInput): EnvResult {
+  const error = input.resolvedEnv?.error;
+  if (error !== undefined) return { ok: false, reason: CONFIG_ERROR, message: error };
   const values = new Map<string, string>();
   for (const v of input.resolvedEnv?.envFrom ?? []) values.set(v.name, v.value);
   for (const v of input.container.env ?? []) {
@@ -167,8 +184,17 @@ function fieldValue(input: ContainerSpecInput, path: string): string | undefined
 
 type MountResult = { ok: true; mounts: BindMount[] } | { ok: false; reason: string; message: string };
 
-function buildMounts(container: Container, volumePaths: Readonly<Record<string, string>>): MountResult {
+function buildMounts(
+  pod: Pod,
+  container: Container,
+  volumePaths: Readonly<Record<string, string>>,
+): MountResult {
   const mounts: BindMount[] = [];
+  // Kubernetes mounts configMap and secret volumes read-only whatever the mount says: the kubelet rewrites
+  // them, and a container writing there would be writing into the kubelet's copy.
+  const projected = new Set(
+    (pod.spec.volumes ?? []).filter((v) => v.configMap || v.secret).map((v) => v.name),
+  );
   for (const m of container.volumeMounts ?? []) {
     const root = volumePaths[m.name];
     if (root === undefined) {
@@ -185,7 +211,7 @@ function buildMounts(container: Container, volumePaths: Readonly<Record<string, 
       hostPath = posix.join(root, normal);
     }
     const mount: BindMount = { hostPath, containerPath: m.mountPath };
-    if (m.readOnly) mount.readOnly = true;
+    if (m.readOnly || projected.has(m.name)) mount.readOnly = true;
     mounts.push(mount);
   }
   return { ok: true, mounts };

@@ -16,6 +16,8 @@ export const LABELS = {
   node: `${PREFIX}.node`,
   role: `${PREFIX}.container.role`,
   attempt: `${PREFIX}.container.attempt`,
+  /** The cluster (its document id): two clusters' agents may share one engine and a node name. */
+  cluster: `${PREFIX}.cluster`,
 } as const;
 
 export const CONTAINER_ROLES = ['sandbox', 'init', 'app'] as const;
@@ -35,6 +37,8 @@ export interface ContainerIdentity {
   role: ContainerRole;
   /** 0 for the first run; each restart (a new engine container) adds one, so it is the restart count. */
   attempt: number;
+  /** The cluster's id, when the kubelet knows it (always, in an agent). */
+  cluster?: string;
 }
 
 /** An observed container whose labels parsed. */
@@ -57,12 +61,13 @@ export function containerLabels(identity: ContainerIdentity): Record<string, str
     [LABELS.node]: identity.node,
     [LABELS.role]: identity.role,
     [LABELS.attempt]: String(identity.attempt),
+    ...(identity.cluster ? { [LABELS.cluster]: identity.cluster } : {}),
   };
 }
 
 /** The filter for `listContainers` that finds every container this node's kubelet made. */
-export function nodeContainersFilter(node: string): { labels: Record<string, string> } {
-  return { labels: { [LABELS.node]: node } };
+export function nodeContainersFilter(node: string, cluster?: string): { labels: Record<string, string> } {
+  return { labels: { [LABELS.node]: node, ...(cluster ? { [LABELS.cluster]: cluster } : {}) } };
 }
 
 /** The filter for `listContainers` that finds one pod's containers. */
@@ -128,9 +133,19 @@ export function parseContainerLabels(labels: Readonly<Record<string, string>>): 
       reason: `role ${role} does not match container name ${JSON.stringify(containerName)}`,
     };
   }
+  const cluster = read(LABELS.cluster);
   return {
     ok: true,
-    identity: { podUid, podName, namespace, containerName, node, role, attempt: Number(attempt) },
+    identity: {
+      podUid,
+      podName,
+      namespace,
+      containerName,
+      node,
+      role,
+      attempt: Number(attempt),
+      ...(cluster ? { cluster } : {}),
+    },
   };
 }
 

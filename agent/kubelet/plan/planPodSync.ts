@@ -279,6 +279,7 @@ class PodSync {
       node: this.input.node,
       role,
       attempt,
+      ...(this.input.cluster ? { cluster: this.input.cluster } : {}),
     };
   }
 

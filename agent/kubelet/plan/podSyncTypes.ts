@@ -17,6 +17,8 @@ export interface PullFailure {
 export interface PodSyncInput {
   /** This node's name. */
   node: string;
+  /** The cluster's id, labelled on every container so that clusters sharing an engine stay apart. */
+  cluster?: string;
   /** The pod as the document has it; undefined when it is gone or no longer assigned to this node. */
   pod: Pod | undefined;
   /** The pod's containers on the engine (found by its uid label, labels parsed). */
