@@ -25,6 +25,7 @@ import { SwarmNetworkAdapter } from '../shared/sync/SwarmNetworkAdapter.ts';
 import { generateApiToken, removeApiInfo, writeApiInfo } from './api/apiInfo.ts';
 import type { ClusterStatus } from './api/clusterStatus.ts';
 import { eventsApi } from './api/eventsApi.ts';
+import { podStreamsApi } from './api/podStreamsApi.ts';
 import { type ApiServer, startApiServer } from './api/server.ts';
 import { SHOAL_VERSION } from './cli/commands/version.ts';
 import {
@@ -51,6 +52,7 @@ import { recordRemovedMember, removedPeerIds } from './membership/removedMembers
 import { gatherNodeFacts } from './node/nodeFacts.ts';
 import { buildNode, PEER_ID_ANNOTATION, SWARM_ADDRESSES_ANNOTATION } from './node/nodeInfo.ts';
 import { PeerChannels } from './peer/peerChannels.ts';
+import { PodStreams } from './podstreams/PodStreams.ts';
 
 export interface AgentTimings {
   heartbeatMs?: number;
@@ -101,6 +103,7 @@ export class Agent {
   #kubelet?: KubeletService;
   #events?: EventLog;
   #eventBroadcast?: EventBroadcast;
+  #podStreams?: PodStreams;
   #nodeRefresh: Promise<void> | undefined;
   #stopped = false;
   readonly #abort = new AbortController();
@@ -161,6 +164,14 @@ export class Agent {
         this.#updateVoters();
         this.#eventBroadcast?.resendRecent();
       },
+    });
+    // Before the swarm starts: its channel must be opened in every peer's 'peer-open'.
+    this.#podStreams = new PodStreams({
+      store: () => this.#store,
+      runtime: () => this.#kubelet?.runtime,
+      nodeName: this.#nodeName,
+      swarm: this.#swarm,
+      logger: log.child({ part: 'pod-streams' }),
     });
     await this.#swarm.start();
 
@@ -255,7 +266,10 @@ export class Agent {
       logger: log.child({ part: 'api' }),
       port: this.#o.apiPort ?? 0,
       token,
-      extensions: [eventsApi({ log: this.#events, logger: log.child({ part: 'api' }) })],
+      extensions: [
+        eventsApi({ log: this.#events, logger: log.child({ part: 'api' }) }),
+        podStreamsApi({ podStreams: this.#podStreams, logger: log.child({ part: 'api' }) }),
+      ],
     });
     await writeApiInfo(dataDir, { url: this.#api.url, token, pid: process.pid });
     log.info({ api: this.#api.url, cluster: this.#clusterName }, `agent ${this.#nodeName} is up`);
@@ -288,6 +302,7 @@ export class Agent {
     this.#unwatch?.();
     await this.#api?.close();
     await removeApiInfo(this.#o.dataDir, process.pid).catch(() => {});
+    this.#podStreams?.close();
     await this.#kubelet?.stop();
     this.#duties?.stepDown();
     await this.#election?.stop();

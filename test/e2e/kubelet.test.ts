@@ -1,13 +1,14 @@
 // Two `shoal agent` processes on the real Docker engine: a pod applied through agent A runs on agent B's
 // node, its status and events are seen from A, its logs and a shell are reached from A through the swarm,
 // B survives SIGKILL and a restart without touching the pod's containers, and deletion from A stops it.
+import { spawn } from 'node:child_process';
 import Docker from 'dockerode';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { LABELS } from '../../agent/kubelet/plan/labels.ts';
 import type { Pod } from '../../shared/model/types.ts';
 import { eventually, TestCluster } from '../support/agentProcesses.ts';
 import { describeDocker, TEST_IMAGE } from '../support/docker.ts';
-import { runShoal } from '../support/runShoal.ts';
+import { runShoal, SHOAL_BIN } from '../support/runShoal.ts';
 
 const cluster = new TestCluster();
 const docker = new Docker();
@@ -27,7 +28,7 @@ spec:
     command: [sh, -c, 'i=0; while true; do echo tick-$i; i=$((i+1)); sleep 0.2; done']
 `;
 
-const onA = (args: string[], stdin?: string) => runShoal([...args, '--data-dir', cluster.dir(A)], { stdin });
+const onA = (args: string[], stdin?: string) => runShoal(['--data-dir', cluster.dir(A), ...args], { stdin });
 
 async function podFromA(): Promise<Pod | undefined> {
   const r = await onA(['get', 'pod', 'ticker', '-o', 'json']);
@@ -90,6 +91,44 @@ describeDocker('the kubelet in a two-agent cluster', () => {
       15_000,
     );
     expect(events).toContain('pod/ticker');
+  });
+
+  it("streams the pod's logs and runs a command in it from A, through the swarm", {
+    timeout: 60_000,
+  }, async () => {
+    const logs = await onA(['logs', 'ticker', '--tail', '3']);
+    expect(logs.code, logs.stderr).toBe(0);
+    expect(logs.stdout.trim().split('\n')).toHaveLength(3);
+    expect(logs.stdout).toMatch(/^tick-\d+$/m);
+
+    // -f keeps streaming: new lines arrive while it runs.
+    const follow = spawn(process.execPath, [SHOAL_BIN, 'logs', '-f', 'ticker', '--data-dir', cluster.dir(A)]);
+    let followed = '';
+    follow.stdout.on('data', (d: Buffer) => {
+      followed += d.toString();
+    });
+    try {
+      await eventually(
+        'ten lines from logs -f',
+        async () =>
+          followed.split('\n').filter((l) => l.startsWith('tick-')).length >= 10 ? true : undefined,
+        15_000,
+      );
+    } finally {
+      follow.kill('SIGINT');
+    }
+    const ticks = followed
+      .split('\n')
+      .filter((l) => l.startsWith('tick-'))
+      .map((l) => Number(l.slice(5)));
+    expect(ticks.at(-1)).toBeGreaterThan(ticks[0] ?? 0);
+
+    const exec = await onA(['exec', 'ticker', '--', 'sh', '-c', 'hostname; exit 7']);
+    expect(exec.stdout.trim(), JSON.stringify(exec)).toBe('ticker');
+    expect(exec.code).toBe(7);
+    const stdin = await onA(['exec', '-i', 'ticker', '--', 'cat'], 'through the swarm\n');
+    expect(stdin.code, stdin.stderr).toBe(0);
+    expect(stdin.stdout).toBe('through the swarm\n');
   });
 
   it('keeps the pod untouched through a SIGKILL and restart of its agent', { timeout: 60_000 }, async () => {
