@@ -36,6 +36,8 @@ import {
 } from './cluster/clusterFiles.ts';
 import { clusterNameOf } from './cluster/clusterInfo.ts';
 import type { JoinKey } from './cluster/joinKey.ts';
+import { buildControllers } from './controllers/allControllers.ts';
+import { ControllerManager } from './controllers/ControllerManager.ts';
 import { ElectionDriver } from './election/ElectionDriver.ts';
 import type { ElectionTimings } from './election/electionTimings.ts';
 import { fileElectionPersistence } from './election/fileElectionPersistence.ts';
@@ -104,6 +106,7 @@ export class Agent {
   #events?: EventLog;
   #eventBroadcast?: EventBroadcast;
   #podStreams?: PodStreams;
+  #controllers?: ControllerManager;
   #nodeRefresh: Promise<void> | undefined;
   #stopped = false;
   readonly #abort = new AbortController();
@@ -210,6 +213,12 @@ export class Agent {
       logger: log.child({ part: 'leader' }),
       nodeGraceMs: this.#o.timings?.nodeGraceMs,
     });
+    this.#controllers = new ControllerManager({
+      store,
+      recorder: this.#events,
+      logger: log.child({ part: 'controllers' }),
+      controllers: buildControllers(),
+    });
     this.#election = new ElectionDriver({
       id: this.#peerId,
       persistence: fileElectionPersistence(electionFile(dataDir)),
@@ -218,8 +227,13 @@ export class Agent {
     });
     this.#election.on('role', (change) => {
       log.info({ role: change.role, term: change.term }, `election: ${change.role} in term ${change.term}`);
-      if (change.role === 'leader') this.#duties?.lead();
-      else this.#duties?.stepDown();
+      if (change.role === 'leader') {
+        this.#duties?.lead();
+        this.#controllers?.lead(change.term);
+      } else {
+        this.#controllers?.stepDown();
+        this.#duties?.stepDown();
+      }
     });
     this.#election.on('failed', (err) =>
       log.error({ err }, 'election stopped: term and vote could not be saved'),
@@ -304,6 +318,7 @@ export class Agent {
     await removeApiInfo(this.#o.dataDir, process.pid).catch(() => {});
     this.#podStreams?.close();
     await this.#kubelet?.stop();
+    this.#controllers?.stepDown();
     this.#duties?.stepDown();
     await this.#election?.stop();
     this.#heartbeats?.stop();
