@@ -135,7 +135,11 @@ export class EventLog implements EventRecorder {
 
   #record(record: EventRecord): void {
     const now = this.#now();
-    const built = buildEvent(record, { host: this.#node }, now);
+    const built = buildEvent(
+      record,
+      { host: this.#node, ...(record.source ? { component: record.source } : {}) },
+      now,
+    );
     if (!built.ok) {
       this.#logger.warn(
         { reason: record.reason, object: record.involvedObject, error: built.error },
@@ -143,12 +147,13 @@ export class EventLog implements EventRecorder {
       );
       return;
     }
-    const key = aggregationKey(built.event);
+    const key = record.series === undefined ? aggregationKey(built.event) : `series:${record.series}`;
     const existingKey = this.#byAggregation.get(key);
     const existing = existingKey === undefined ? undefined : this.#own.get(existingKey);
     if (existing && existingKey !== undefined) {
       const bumped = structuredClone(existing.event);
-      bumped.count = (bumped.count ?? 1) + 1;
+      if (record.series === undefined) bumped.count = (bumped.count ?? 1) + 1;
+      else bumped.message = built.event.message;
       bumped.lastTimestamp = eventTime(now);
       this.#put(this.#own, existingKey, { ...existing, touchedAt: now, event: bumped }, 'MODIFIED');
       this.#outgoing.add(existingKey);

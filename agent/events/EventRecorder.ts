@@ -18,6 +18,13 @@ export interface EventRecord {
   /** Kubernetes' reason word: Pulling, Pulled, Created, Started, Killing, BackOff, Unhealthy, Failed… */
   reason: string;
   message: string;
+  /**
+   * Progress of one ongoing thing (an image pull): records with the same series replace the message of the
+   * one event in place instead of adding events or bumping its count.
+   */
+  series?: string;
+  /** The component that reports it (`kubelet` when absent; `replicaset-controller`, `default-scheduler`…). */
+  source?: string;
 }
 
 export interface EventRecorder {

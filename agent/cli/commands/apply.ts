@@ -8,10 +8,12 @@ import { formatProblem, parseManifests } from '../../../shared/manifest/parseMan
 import type { KubeObject } from '../../../shared/model/meta.ts';
 import { connectToAgent } from '../agentConnection.ts';
 import { DATA_DIR_HELP, dataDirOption } from '../dataDir.ts';
+import { parseDuration } from '../duration.ts';
 import { CliError, EXIT } from '../exitCodes.ts';
 import type { CliIo } from '../io.ts';
 import { readManifestSources } from '../manifestFiles.ts';
 import { formatObjects, parseOutputFormat, resourceName } from '../output.ts';
+import { waitForPods } from '../waitForPods.ts';
 
 interface ApplyOptions {
   filename: string[];
@@ -19,7 +21,11 @@ interface ApplyOptions {
   dryRun: 'none' | 'client' | 'server';
   output?: string;
   namespace?: string;
+  wait?: boolean;
+  timeout?: string;
 }
+
+const DEFAULT_WAIT = '5m';
 
 export async function loadManifestObjects(
   io: CliIo,
@@ -65,12 +71,18 @@ export function applyCommand(io: CliIo): Command {
     )
     .option('-o, --output <format>', 'output format: yaml, json or name')
     .option('-n, --namespace <ns>', 'namespace for objects that name none; others must match it')
+    .option(
+      '--wait',
+      'wait until the pods applied run (or finish), showing image pull progress and failures on the way',
+    )
+    .option('--timeout <duration>', `how long --wait waits (default ${DEFAULT_WAIT})`)
     .addHelpText(
       'after',
       `
 Examples:
   shoal apply -f deploy.yaml                           create or update the objects in deploy.yaml
   shoal apply -f k8s/ -R                               every manifest under k8s/
+  shoal apply -f pod.yaml --wait                       and wait until its pods run, showing image pulls
   shoal apply --dry-run=client -f deploy.yaml          validate offline, print what would be created
   shoal apply --dry-run=client -f k8s/ -o yaml         print the defaulted objects
   cat pod.json | shoal apply --dry-run=client -f -     read standard input
@@ -118,5 +130,13 @@ error (all are listed) or the agent refuses an object or cannot be reached, 2 on
       if ((format === 'json' || format === 'yaml') && applied.length > 0)
         io.stdout.write(formatObjects(applied, format));
       if (failed) throw new CliError('', EXIT.failed);
+      if (opts.wait && !dryRun) {
+        const timeoutMs = parseDuration(opts.timeout ?? DEFAULT_WAIT, '--timeout');
+        const pods = applied.filter((o) => o.kind === 'Pod');
+        const waited = await waitForPods(client, pods, timeoutMs, (line) => io.stderr.write(`${line}\n`));
+        for (const f of waited.failed) io.stderr.write(`error: pod ${f.pod} failed: ${f.reason}\n`);
+        for (const p of waited.pending) io.stderr.write(`error: timed out waiting for pod ${p}\n`);
+        if (waited.failed.length > 0 || waited.pending.length > 0) throw new CliError('', EXIT.failed);
+      }
     });
 }

@@ -20,6 +20,7 @@ import { judgeAssignment } from './fencing.ts';
 import type { ImagePulls } from './imagePulls.ts';
 import { actionOutcomeEvents, actionStartEvent, podObject, waitingEvents } from './podEvents.ts';
 import type { PodEnvResolver, PodVolumeManager, ProbeResults, ProbeTarget } from './podSyncDeps.ts';
+import { PullProgressLine } from './pullProgress.ts';
 import type { StatusWriter } from './StatusWriter.ts';
 
 export interface PodWorkerDeps {
@@ -219,13 +220,20 @@ export class PodWorker {
   /** Returns the failed pulls' messages by image. */
   async #execute(pod: Pod | undefined, actions: PodSyncAction[]): Promise<Map<string, string>> {
     const pullErrors = new Map<string, string>();
+    const progress: Record<string, PullProgressLine> = {};
     const { recorder, pulls } = this.#d;
     const outcomes = await executeActions(this.#d.runtime, actions, {
       onStart: (action) => {
         const e = pod && actionStartEvent(pod, action);
         if (e) recorder.record(e);
       },
-      onPullProgress: (image, event) => this.#log.debug({ image, ...event }, 'pulling'),
+      onPullProgress: (image, event) => {
+        const line = (progress[image] ??= new PullProgressLine()).update(event);
+        if (!line || !pod) return;
+        const container = actions.find((a) => a.type === 'pullImage' && a.image === image)?.container ?? '';
+        const start = actionStartEvent(pod, { type: 'pullImage', container, image });
+        if (start) recorder.record({ ...start, message: `Pulling image "${image}": ${line}` });
+      },
     });
     for (const outcome of outcomes) {
       const { action } = outcome;

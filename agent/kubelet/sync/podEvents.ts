@@ -36,7 +36,11 @@ function event(pod: Pod, container: string, type: 'Normal' | 'Warning', reason: 
 /** The event that marks the start of an action, when Kubernetes records one. */
 export function actionStartEvent(pod: Pod, action: PodSyncAction): EventRecord | undefined {
   if (action.type === 'pullImage') {
-    return event(pod, action.container, 'Normal', 'Pulling', `Pulling image "${action.image}"`);
+    // A series, so that the pull's progress updates this one event (see pullProgress.ts).
+    return {
+      ...event(pod, action.container, 'Normal', 'Pulling', `Pulling image "${action.image}"`),
+      series: pullSeries(pod, action.image),
+    };
   }
   if (action.type === 'stopContainer' && action.container !== SANDBOX_CONTAINER_NAME) {
     return event(pod, action.container, 'Normal', 'Killing', `Stopping container ${action.container}`);
@@ -134,4 +138,9 @@ export function waitingEvents(pod: Pod, previous: PodStatus | undefined, next: P
     }
   }
   return records;
+}
+
+/** The event series of one pull of `image` for `pod`. */
+export function pullSeries(pod: Pod, image: string): string {
+  return `pull/${pod.metadata.uid ?? pod.metadata.name}/${image}`;
 }
