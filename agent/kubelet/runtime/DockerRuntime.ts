@@ -31,6 +31,8 @@ const EXEC_EXIT_WAIT_MS = 5_000;
 
 export class DockerRuntime implements ContainerRuntime {
   readonly docker: Docker;
+  /** The last inspect of each listed container, with the engine state it was taken in. */
+  readonly #inspected = new Map<string, { state: string; observed: ObservedContainer }>();
 
   constructor(docker: Docker = new Docker()) {
     this.docker = docker;
@@ -39,14 +41,32 @@ export class DockerRuntime implements ContainerRuntime {
   async listContainers(filter: { labels: Record<string, string> }): Promise<ObservedContainer[]> {
     const label = Object.entries(filter.labels).map(([k, v]) => `${k}=${v}`);
     const infos = await this.docker.listContainers({ all: true, filters: { label } });
+    const listed = new Set(infos.map((i) => i.Id));
+    // Forget cached containers this filter would have listed: they are gone.
+    for (const [id, cached] of this.#inspected) {
+      if (
+        !listed.has(id) &&
+        Object.entries(filter.labels).every(([k, v]) => cached.observed.labels[k] === v)
+      ) {
+        this.#inspected.delete(id);
+      }
+    }
     const observed = await Promise.all(
-      infos.map((info) =>
-        this.inspectContainer(info.Id).catch((err: unknown) => {
+      infos.map(async (info) => {
+        // What inspect tells (exit code, times, address) changes only with the engine's state, so a
+        // container whose state is unchanged is not inspected again: the kubelet lists every second.
+        const cached = this.#inspected.get(info.Id);
+        if (cached && cached.state === info.State) return cached.observed;
+        try {
+          const fresh = await this.inspectContainer(info.Id);
+          this.#inspected.set(info.Id, { state: fresh.state, observed: fresh });
+          return fresh;
+        } catch (err) {
           // Removed between the list and the inspect.
           if (err instanceof NotFoundError) return undefined;
           throw err;
-        }),
-      ),
+        }
+      }),
     );
     return observed.filter((c): c is ObservedContainer => c !== undefined);
   }

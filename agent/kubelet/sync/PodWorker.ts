@@ -9,7 +9,12 @@ import { type ClusterStore, NotFoundError } from '../../../shared/store/ClusterS
 import type { EventRecorder } from '../../events/EventRecorder.ts';
 import type { BackOffConfig, BackOffState } from '../plan/backoff.ts';
 import { type ContainerGroup, groupContainers, groupKey } from '../plan/containerGroups.ts';
-import { type LabelledContainer, SANDBOX_CONTAINER_NAME } from '../plan/labels.ts';
+import {
+  type LabelledContainer,
+  parseObservedContainers,
+  podContainersFilter,
+  SANDBOX_CONTAINER_NAME,
+} from '../plan/labels.ts';
 import { planPodSync } from '../plan/planPodSync.ts';
 import { type PodSyncAction, stopAction } from '../plan/podSyncActions.ts';
 import { DEFAULT_GRACE_SECONDS } from '../plan/podSyncTypes.ts';
@@ -22,6 +27,11 @@ import { actionOutcomeEvents, actionStartEvent, podObject, waitingEvents } from 
 import type { PodEnvResolver, PodVolumeManager, ProbeResults, ProbeTarget } from './podSyncDeps.ts';
 import { PullProgressLine } from './pullProgress.ts';
 import type { StatusWriter } from './StatusWriter.ts';
+
+/** Plans in a row for one pod while it starts: sandbox, init containers, app containers, status. */
+const MAX_ROUNDS = 6;
+/** A pod whose inputs have not changed is still synced this often. */
+const SETTLED_RESYNC_MS = 10_000;
 
 export interface PodWorkerDeps {
   store: ClusterStore;
@@ -55,6 +65,8 @@ export class PodWorker {
   #fenced = false;
   #lastPod: Pod | undefined;
   #targets: ProbeTarget[] = [];
+  #lastFingerprint = '';
+  #lastSyncAt = 0;
   /** Nothing of the pod is left, in the document or on the engine. */
   finished = false;
 
@@ -71,6 +83,10 @@ export class PodWorker {
       return;
     }
     if (this.finished && pod === undefined && observed.length === 0) return;
+    const fingerprint = this.#fingerprint(pod, observed);
+    if (this.#settled(fingerprint)) return;
+    this.#lastFingerprint = fingerprint;
+    this.#lastSyncAt = Date.now();
     this.#running = this.#sync(pod, observed)
       .catch((err: unknown) => this.#log.warn({ err }, 'pod sync failed'))
       .finally(() => {
@@ -82,6 +98,30 @@ export class PodWorker {
       });
   }
 
+  /**
+   * Nothing the plan depends on changed since the last sync, and nothing is waiting on the clock (back-off,
+   * a pull retry): the plan would be the same, so the node's once-a-second tick skips the pod. A full sync
+   * still runs every SETTLED_RESYNC_MS, which also refreshes configMap and secret volumes.
+   */
+  #settled(fingerprint: string): boolean {
+    if (fingerprint !== this.#lastFingerprint || Date.now() - this.#lastSyncAt >= SETTLED_RESYNC_MS)
+      return false;
+    const statuses = [
+      ...(this.#reported?.initContainerStatuses ?? []),
+      ...(this.#reported?.containerStatuses ?? []),
+    ];
+    return statuses.every((s) => s.state?.waiting === undefined);
+  }
+
+  #fingerprint(pod: Pod | undefined, observed: readonly LabelledContainer[]): string {
+    const containers = observed.map((c) => `${c.container.id}:${c.container.state}`).sort();
+    const probes = pod
+      ? JSON.stringify([this.#d.probes.readiness(this.#uid), this.#d.probes.started(this.#uid)])
+      : '';
+    const failed = observed.some((c) => this.#d.probes.livenessFailed(c.container.id));
+    return `${pod?.metadata.resourceVersion ?? '-'}|${containers.join(',')}|${probes}|${failed}|${this.#fenced}`;
+  }
+
   idle(): Promise<void> {
     return this.#running ?? Promise.resolve();
   }
@@ -90,10 +130,36 @@ export class PodWorker {
     return this.#targets;
   }
 
+  /**
+   * Syncs, and while a live pod is starting up (sandbox started, containers created) looks at its own
+   * containers again and goes on, rather than waiting for the next tick of the whole node: each step of a
+   * pod's start needs the previous one done, and this is what pod start latency is made of.
+   */
   async #sync(pod: Pod | undefined, observed: readonly LabelledContainer[]): Promise<void> {
+    let current = observed;
+    for (let round = 0; round < MAX_ROUNDS; round++) {
+      const progressed = await this.#syncOnce(pod, current);
+      if (!progressed || pod === undefined || pod.metadata.deletionTimestamp !== undefined) break;
+      const fresh =
+        pod && (this.#d.store.get('Pod', pod.metadata.namespace, pod.metadata.name) as Pod | undefined);
+      if (
+        fresh?.metadata.uid !== this.#uid ||
+        fresh.metadata.resourceVersion !== pod.metadata.resourceVersion
+      ) {
+        break; // the pod changed meanwhile: the tick it caused brings the new version
+      }
+      const found = await this.#d.runtime.listContainers(podContainersFilter(this.#uid));
+      current = parseObservedContainers(found).labelled.filter(
+        (c) => c.identity.node === this.#d.node && c.identity.cluster === this.#d.cluster,
+      );
+    }
+  }
+
+  /** One plan and its execution; true when it started something worth looking at again at once. */
+  async #syncOnce(pod: Pod | undefined, observed: readonly LabelledContainer[]): Promise<boolean> {
     const d = this.#d;
     if (pod) this.#lastPod = pod;
-    if (pod && !this.#accepted(pod, observed)) return;
+    if (pod && !this.#accepted(pod, observed)) return false;
     const live = pod !== undefined && pod.metadata.deletionTimestamp === undefined;
     const volumes = live ? await d.volumes.prepare(pod) : { paths: {}, failures: [] };
     if (pod) this.#recordMountFailures(pod, volumes.failures);
@@ -143,6 +209,7 @@ export class PodWorker {
     }
     // Acting changed the engine: look again soon rather than at the next resync.
     if (actions.length > 0) d.requestSync();
+    return actions.some((a) => a.type === 'startContainer');
   }
 
   #accepted(pod: Pod, observed: readonly LabelledContainer[]): boolean {
