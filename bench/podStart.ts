@@ -10,8 +10,14 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import Docker from 'dockerode';
-import { LABELS } from '../agent/kubelet/plan/labels.ts';
-import { type ApiEndpoint, apiRequest, openWatch, sleep, startCluster } from './support/cluster.ts';
+import {
+  type ApiEndpoint,
+  apiRequest,
+  openWatch,
+  removeClusterContainers,
+  sleep,
+  startCluster,
+} from './support/cluster.ts';
 import { footprintOf, type ProcSample, sampleProcess } from './support/proc.ts';
 import { median, percentile, printTable, round, writeResults } from './support/report.ts';
 
@@ -190,6 +196,6 @@ export async function run(): Promise<unknown> {
     return figures;
   } finally {
     await cluster.close();
-    await removeByLabel(docker, `${LABELS.node}=${NODE}`);
+    await removeClusterContainers(cluster.key);
   }
 }

@@ -1,8 +1,9 @@
 // The text a user copies to join a machine: the swarm key, plus the cluster's private bootstrap when it has
 // one (`shoal1…@127.0.0.1:49737`), because a joining machine must find the same DHT before it can learn
 // anything else about the cluster.
+import { documentIdFromBytes } from '../../shared/store/openClusterDocument.ts';
 import { formatHostPort, type HostPort, parseHostPortList } from '../../shared/swarm/hostPort.ts';
-import { decodeSwarmKey, encodeSwarmKey } from '../../shared/swarm/swarmKey.ts';
+import { clusterDocumentId, decodeSwarmKey, encodeSwarmKey } from '../../shared/swarm/swarmKey.ts';
 
 export interface JoinKey {
   swarmKey: Buffer;
@@ -23,4 +24,9 @@ export function parseJoinKey(text: string): JoinKey {
   const swarmKey = decodeSwarmKey(keyText);
   const bootstrap = at === -1 ? [] : parseHostPortList(trimmed.slice(at + 1));
   return { swarmKey, bootstrap };
+}
+
+/** The cluster's id (its document id) from a join key: what labels the containers its kubelets make. */
+export function clusterIdOfJoinKey(text: string): string {
+  return String(documentIdFromBytes(clusterDocumentId(parseJoinKey(text).swarmKey)));
 }

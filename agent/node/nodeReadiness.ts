@@ -5,7 +5,12 @@
 import type { Node } from '../../shared/model/types.ts';
 import { conditionTime } from './nodeConditions.ts';
 
-export const DEFAULT_NODE_GRACE_MS = 10_000;
+/**
+ * Six missed heartbeats (one a second). Kubernetes waits 50 s, but it also tolerates NotReady for 300 s
+ * before evicting; Shoal evicts after 20 s (issue 5), so a dead machine's pods run elsewhere within about
+ * 30 s. A short blip costs nothing: the node turns Ready again before anything is evicted.
+ */
+export const DEFAULT_NODE_GRACE_MS = 6_000;
 
 type Condition = NonNullable<NonNullable<Node['status']>['conditions']>[number];
 

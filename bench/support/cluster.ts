@@ -2,12 +2,16 @@
 // the public one), agents bound to 127.0.0.1, their local APIs found through api.json, and every process
 // killed on close, on a crash of the benchmark and on Ctrl-C. The approach is test/support/agentProcesses.ts's,
 // with default timings unless a benchmark asks for others, and the logs parsed as they arrive.
+
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import Docker from 'dockerode';
 import WebSocket from 'ws';
 import type { ClusterStatus } from '../../agent/api/clusterStatus.ts';
+import { clusterIdOfJoinKey } from '../../agent/cluster/joinKey.ts';
+import { LABELS } from '../../agent/kubelet/plan/labels.ts';
 import { type BootstrapNode, startBootstrapNode } from '../../shared/swarm/bootstrapNode.ts';
 import { collectOutput, REPO_ROOT, SHOAL_BIN } from '../../test/support/runShoal.ts';
 
@@ -330,4 +334,23 @@ export function openWatch(
     ws.once('open', () => resolve(ws));
     ws.once('error', reject);
   });
+}
+
+/** Removes every container the kubelets of the cluster with this join key made (agents leave them running). */
+export async function removeClusterContainers(joinKey: string): Promise<void> {
+  if (!joinKey) return;
+  const cluster = clusterIdOfJoinKey(joinKey);
+  const docker = new Docker();
+  const list = await docker.listContainers({
+    all: true,
+    filters: { label: [`${LABELS.cluster}=${cluster}`] },
+  });
+  await Promise.all(
+    list.map((c) =>
+      docker
+        .getContainer(c.Id)
+        .remove({ force: true })
+        .catch(() => {}),
+    ),
+  );
 }

@@ -4,11 +4,9 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseJoinKey } from '../../agent/cluster/joinKey.ts';
+import { clusterIdOfJoinKey } from '../../agent/cluster/joinKey.ts';
 import { LABELS } from '../../agent/kubelet/plan/labels.ts';
-import { documentIdFromBytes } from '../../shared/store/openClusterDocument.ts';
 import { type BootstrapNode, startBootstrapNode } from '../../shared/swarm/bootstrapNode.ts';
-import { clusterDocumentId } from '../../shared/swarm/swarmKey.ts';
 import { removeContainersLabelled } from './docker.ts';
 import { runShoal, SHOAL_BIN } from './runShoal.ts';
 
@@ -105,7 +103,7 @@ export class TestCluster {
 
   /** The cluster's id, which labels every container its agents' kubelets make. */
   clusterId(): string {
-    return String(documentIdFromBytes(clusterDocumentId(parseJoinKey(this.key).swarmKey)));
+    return clusterIdOfJoinKey(this.key);
   }
 
   /** Kills the agents, then removes every container they made (agents leave containers running). */
