@@ -38,7 +38,7 @@ export function randomSuffix(length: number): string {
 export class ControllerManager {
   readonly #o: ControllerManagerOptions;
   readonly #dirty = new Map<Controller, Set<string>>();
-  readonly #delayed = new Set<NodeJS.Timeout>();
+  readonly #delayed = new Map<string, { timer: NodeJS.Timeout; at: number }>();
   #term = 0;
   #leading = false;
   #unwatch: (() => void) | undefined;
@@ -78,7 +78,7 @@ export class ControllerManager {
     clearInterval(this.#resync);
     if (this.#scheduled) clearImmediate(this.#scheduled);
     this.#scheduled = undefined;
-    for (const t of this.#delayed) clearTimeout(t);
+    for (const { timer } of this.#delayed.values()) clearTimeout(timer);
     this.#delayed.clear();
     for (const keys of this.#dirty.values()) keys.clear();
   }
@@ -138,15 +138,18 @@ export class ControllerManager {
     }
   }
 
+  /** One pending timer per key, the earliest asked for: resyncs must not pile up timers. */
   #requeueAfter(controller: Controller, key: string, ms: number): void {
-    const timer = setTimeout(
-      () => {
-        this.#delayed.delete(timer);
-        this.#enqueue(controller, key);
-      },
-      Math.max(0, ms),
-    );
+    const id = `${controller.name}\u0000${key}`;
+    const at = Date.now() + Math.max(0, ms);
+    const pending = this.#delayed.get(id);
+    if (pending && pending.at <= at) return;
+    if (pending) clearTimeout(pending.timer);
+    const timer = setTimeout(() => {
+      this.#delayed.delete(id);
+      this.#enqueue(controller, key);
+    }, at - Date.now());
     timer.unref();
-    this.#delayed.add(timer);
+    this.#delayed.set(id, { timer, at });
   }
 }
