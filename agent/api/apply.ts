@@ -2,11 +2,13 @@
 // and spec (or, for kinds without a spec, its top-level fields) are replaced by the manifest's; status and
 // the metadata others own (owner references, finalizers) are kept. One failing object does not stop the
 // others, as with kubectl.
+
 import type { KubeObject } from '../../shared/model/meta.ts';
 import type { AnyObject } from '../../shared/model/types.ts';
 import { AlreadyExistsError, type ClusterStore, NotFoundError } from '../../shared/store/ClusterStore.ts';
 import { bodyOf, jsonEqual } from '../../shared/store/objectCodec.ts';
 import { admitBody, isPlainObject } from './admission.ts';
+import { refuseInTerminatingNamespace } from './deletionPolicy.ts';
 import { badRequest, type KubeStatus, statusFromError } from './kubeStatus.ts';
 
 export type ApplyAction = 'created' | 'configured' | 'unchanged';
@@ -82,6 +84,7 @@ async function applyObject(store: ClusterStore, obj: AnyObject, dryRun: boolean)
     const current = store.get(kind, namespace, name);
     try {
       if (!current) {
+        refuseInTerminatingNamespace(store, kind, name, namespace);
         if (dryRun) return { action: 'created', object: obj };
         return { action: 'created', object: await store.create(obj) };
       }

@@ -7,6 +7,7 @@ import { StoreError } from '../../shared/store/ClusterStore.ts';
 
 export type StatusReason =
   | 'Unauthorized'
+  | 'Forbidden'
   | 'NotFound'
   | 'AlreadyExists'
   | 'Conflict'
@@ -48,6 +49,7 @@ const CODES: Record<StatusReason, number> = {
   Unauthorized: 401,
   NotFound: 404,
   AlreadyExists: 409,
+  Forbidden: 403,
   Conflict: 409,
   Invalid: 422,
   BadRequest: 400,

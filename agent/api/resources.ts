@@ -3,14 +3,13 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { KIND_INFO, KINDS, type Kind } from '../../shared/model/kinds.ts';
 import type { KubeObject } from '../../shared/model/meta.ts';
 import { stripNulls } from '../../shared/model/schemas/zodFieldErrors.ts';
-import type { Pod } from '../../shared/model/types.ts';
 import type { ClusterStore } from '../../shared/store/ClusterStore.ts';
 import { admitBody, bodyResourceVersion, checkBodyKind, isPlainObject } from './admission.ts';
+import { handleDelete, refuseInTerminatingNamespace } from './deletionPolicy.ts';
 import { readJson, sendJson, sendStatus } from './http.ts';
-import { badRequest, failure, notFound, qualifiedResource, StatusError, success } from './kubeStatus.ts';
+import { badRequest, failure, notFound, StatusError } from './kubeStatus.ts';
 import { selectorsFromQuery } from './listOptions.ts';
 import type { ResourceRoute } from './paths.ts';
-import { deletePod, gracePeriodFromQuery } from './podDeletion.ts';
 
 export interface KubeList {
   apiVersion: string;
@@ -72,6 +71,7 @@ export async function handleResource(
     if (method === 'GET') return sendJson(res, 200, listObjects(store, route, query));
     if (method === 'POST') {
       const obj = admitBody(await readJson(req), kind, namespace);
+      refuseInTerminatingNamespace(store, kind, obj.metadata.name, obj.metadata.namespace);
       return sendJson(res, 201, await store.create(obj));
     }
     return methodNotAllowed(res, method, ['GET', 'POST']);
@@ -104,22 +104,8 @@ export async function handleResource(
       const updated = await store.updateSpec(obj, { resourceVersion: bodyResourceVersion(raw) });
       return sendJson(res, 200, updated);
     }
-    case 'DELETE': {
-      const current = store.get(kind, namespace, name);
-      if (kind === 'Pod' && current) {
-        const marked = await deletePod(store, current as Pod, gracePeriodFromQuery(query));
-        // Kubernetes answers a graceful deletion with the object as it now is (being deleted).
-        if (marked) return sendJson(res, 200, marked);
-      } else await store.delete(kind, namespace, name);
-      const details: { name: string; kind: string; group?: string; uid?: string } = {
-        name,
-        kind: KIND_INFO[kind].plural,
-      };
-      const group = qualifiedResource(kind).split('.')[1];
-      if (group) details.group = group;
-      if (current?.metadata.uid) details.uid = current.metadata.uid;
-      return sendStatus(res, success(details));
-    }
+    case 'DELETE':
+      return handleDelete(store, { kind, namespace, name }, req, res, query);
     default:
       return methodNotAllowed(res, method, ['GET', 'PUT', 'DELETE']);
   }

@@ -5,6 +5,7 @@ import type { Kind } from '../../shared/model/kinds.ts';
 import type { KubeObject } from '../../shared/model/meta.ts';
 import type { ApplyResponse } from '../api/apply.ts';
 import type { ClusterStatus } from '../api/clusterStatus.ts';
+import type { PropagationPolicy } from '../api/deletionPolicy.ts';
 import type { KubeStatus } from '../api/kubeStatus.ts';
 import { APPLY_PATH, resourcePath, STATUS_PATH, WATCH_PATH } from '../api/paths.ts';
 import type { KubeList } from '../api/resources.ts';
@@ -151,15 +152,19 @@ export class ApiClient {
     return this.request('PUT', resourcePath(obj.kind, obj.metadata.namespace, obj.metadata.name), obj);
   }
 
-  /** A Status, or for a pod deleted gracefully the pod as it now is (being deleted). */
+  /**
+   * A Status, or the object as it now is when its deletion is not finished (a pod deleted gracefully, an
+   * owner deleted in the foreground or orphaning its dependents, a Namespace terminating).
+   */
   delete(
     kind: Kind,
     namespace: string | undefined,
     name: string,
-    opts: { gracePeriodSeconds?: number } = {},
+    opts: { gracePeriodSeconds?: number; propagationPolicy?: PropagationPolicy } = {},
   ): Promise<KubeStatus | KubeObject> {
     return this.request('DELETE', resourcePath(kind, namespace, name), undefined, {
       gracePeriodSeconds: opts.gracePeriodSeconds?.toString(),
+      propagationPolicy: opts.propagationPolicy,
     });
   }
 

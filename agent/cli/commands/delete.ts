@@ -2,6 +2,7 @@
 // `pod "web" deleted`; a missing object is an error unless --ignore-not-found.
 import { Command } from 'commander';
 import type { Kind } from '../../../shared/model/kinds.ts';
+import type { PropagationPolicy } from '../../api/deletionPolicy.ts';
 import { connectToAgent } from '../agentConnection.ts';
 import { type ApiClient, ApiError } from '../apiClient.ts';
 import { DATA_DIR_HELP, dataDirOption } from '../dataDir.ts';
@@ -26,6 +27,7 @@ interface DeleteOptions {
   now?: boolean;
   wait?: boolean;
   timeout?: string;
+  cascade?: string | boolean;
 }
 
 interface Target {
@@ -57,6 +59,12 @@ export function deleteCommand(io: CliIo): Command {
     )
     .option('--now', 'stop pods at once (--grace-period=1)')
     .option('--force', 'remove pods from the cluster at once, without waiting for their containers to stop')
+    .option(
+      '--cascade [mode]',
+      'what happens to the objects this one owns: background (deleted after it), foreground (deleted ' +
+        'before it; the owner stays until they are gone) or orphan (kept, no longer owned)',
+      'background',
+    )
     .option('--no-wait', 'return once deletion has started instead of waiting until the objects are gone')
     .option(
       '--timeout <duration>',
@@ -70,12 +78,15 @@ Examples:
   shoal delete deploy/web svc/web       a deployment and a service
   shoal delete -f deploy.yaml           the objects of a manifest
   shoal delete pods -l app=web          every pod labelled app=web
+  shoal delete deploy/web --cascade=orphan
+                                        the deployment only; its replica sets and pods stay
 
 Exit status: 0 when everything named was deleted, 1 when an object was not found (unless
 --ignore-not-found) or the agent cannot be reached, 2 on usage errors.`,
     )
     .action(async (resources: string[], opts: DeleteOptions, cmd: Command) => {
       const format = parseOutputFormat(opts.output, ['name']);
+      const propagationPolicy = propagationFrom(opts.cascade);
       const namespace = opts.namespace ?? DEFAULT_NAMESPACE;
       const fromFiles = opts.filename !== undefined && opts.filename.length > 0;
       if (fromFiles && resources.length > 0) {
@@ -139,7 +150,10 @@ Exit status: 0 when everything named was deleted, 1 when an object was not found
       let failed = false;
       for (const t of targets) {
         try {
-          const answer = await client.delete(t.kind, t.namespace, t.name, { gracePeriodSeconds });
+          const answer = await client.delete(t.kind, t.namespace, t.name, {
+            gracePeriodSeconds,
+            propagationPolicy,
+          });
           if (answer.kind !== 'Status') pending.push(t);
           io.stdout.write(
             format === 'name'
@@ -177,6 +191,18 @@ function graceFrom(opts: DeleteOptions): number | undefined {
     );
   }
   return Number(opts.gracePeriod);
+}
+
+/** kubectl's --cascade: background (also a bare --cascade or true), foreground, orphan (also false). */
+function propagationFrom(cascade: string | boolean | undefined): PropagationPolicy {
+  const mode = cascade === undefined || cascade === true ? 'background' : String(cascade).toLowerCase();
+  if (mode === 'background' || mode === 'true') return 'Background';
+  if (mode === 'foreground') return 'Foreground';
+  if (mode === 'orphan' || mode === 'false') return 'Orphan';
+  throw new CliError(
+    `error: invalid cascade value (${String(cascade)}). Must be "background", "foreground", or "orphan".`,
+    EXIT.usage,
+  );
 }
 
 /** Polls until the object is gone (or replaced by a new one of the same name); false on timeout. */
