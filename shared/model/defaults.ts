@@ -71,8 +71,10 @@ function defaultDeployment(d: Deployment): void {
 }
 
 function defaultJob(job: Job): void {
+  // Kubernetes: completions defaults to 1 only when parallelism is unset too; parallelism alone is a
+  // work queue (pods until one succeeds).
+  if (job.spec.completions === undefined && job.spec.parallelism === undefined) job.spec.completions = 1;
   job.spec.parallelism ??= 1;
-  job.spec.completions ??= 1;
   job.spec.backoffLimit ??= 6;
   job.spec.completionMode ??= 'NonIndexed';
   job.spec.suspend ??= false;

@@ -6,6 +6,7 @@
 import type { Pod, ReplicaSet } from '../../../shared/model/types.ts';
 import type { EventRecord } from '../../events/EventRecorder.ts';
 import type { ControllerAction, ReconcileResult } from '../controllerTypes.ts';
+import { generatedPodName } from '../generatedNames.ts';
 import { isControlledBy } from '../ownerRefs.ts';
 import { isPodActive, podFromTemplate } from '../podUtil.ts';
 import { claimPods } from './claimPods.ts';
@@ -18,7 +19,6 @@ export const BURST_REPLICAS = 500;
 
 /** Kubernetes' generated names: base cut so base + suffix fits 63 characters (names.SimpleNameGenerator). */
 const NAME_SUFFIX_LENGTH = 5;
-const MAX_GENERATED_BASE_LENGTH = 63 - NAME_SUFFIX_LENGTH;
 /** Draws of a suffix before giving up on a free name this round (a clash is all but impossible). */
 const NAME_ATTEMPTS = 10;
 
@@ -84,11 +84,10 @@ export function planReplicaSet(input: ReplicaSetPlanInput): ReconcileResult {
 
 function planCreations(input: ReplicaSetPlanInput, count: number): ControllerAction[] {
   const { rs } = input;
-  const base = `${rs.metadata.name}-`.slice(0, MAX_GENERATED_BASE_LENGTH);
   const taken = new Set(input.pods.map((p) => p.metadata.name));
   const actions: ControllerAction[] = [];
   for (let i = 0; i < count; i++) {
-    const name = freeName(base, taken, input.randomSuffix);
+    const name = freeName(rs.metadata.name, taken, input.randomSuffix);
     if (name === undefined) break;
     taken.add(name);
     actions.push({ type: 'create', object: podFromTemplate(rs.spec.template, rs, name) });
@@ -99,7 +98,7 @@ function planCreations(input: ReplicaSetPlanInput, count: number): ControllerAct
 
 function freeName(base: string, taken: ReadonlySet<string>, randomSuffix: (n: number) => string) {
   for (let attempt = 0; attempt < NAME_ATTEMPTS; attempt++) {
-    const name = base + randomSuffix(NAME_SUFFIX_LENGTH);
+    const name = generatedPodName(base, randomSuffix(NAME_SUFFIX_LENGTH));
     if (!taken.has(name)) return name;
   }
   return undefined;

@@ -124,6 +124,10 @@ export function validateDaemonSet(ds: DaemonSet): FieldError[] {
 
 export function validateJob(job: Job): FieldError[] {
   const errors = validateTemplate(job.spec.template, ['OnFailure', 'Never']);
+  // The job's name becomes the value of its pods' `job-name` label, which is at most 63 characters.
+  if (job.metadata.name.length > 63) {
+    errors.push(invalid('metadata.name', job.metadata.name, 'must be no more than 63 characters'));
+  }
   if (job.spec.selector && job.spec.manualSelector) {
     errors.push(...validateSelectorAndTemplate(job.spec.selector, job.spec.template));
   } else if (job.spec.selector) {
