@@ -295,7 +295,8 @@ export class PodWorker {
         if (e) recorder.record(e);
       },
       onPullProgress: (image, event) => {
-        const line = (progress[image] ??= new PullProgressLine()).update(event);
+        progress[image] ??= new PullProgressLine();
+        const line = progress[image].update(event);
         if (!line || !pod) return;
         const container = actions.find((a) => a.type === 'pullImage' && a.image === image)?.container ?? '';
         const start = actionStartEvent(pod, { type: 'pullImage', container, image });
