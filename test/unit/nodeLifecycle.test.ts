@@ -14,10 +14,10 @@ import {
 import { NodeLifecycleController } from '../../agent/controllers/nodelifecycle/NodeLifecycleController.ts';
 import { EVICTED_TERM_ANNOTATION } from '../../agent/controllers/nodelifecycle/planNodeLifecycle.ts';
 import {
-  NOT_READY_TAINT_KEY,
+  TAINT_NOT_READY,
+  TAINT_UNREACHABLE,
   type Taint,
-  tolerates,
-  UNREACHABLE_TAINT_KEY,
+  toleratesTaint,
 } from '../../agent/controllers/nodelifecycle/taints.ts';
 import type { EventRecord } from '../../agent/events/EventRecorder.ts';
 import { registerNode } from '../../agent/membership/registerNode.ts';
@@ -57,7 +57,7 @@ function node(
 }
 
 const unreachable = (ago: number): Taint => ({
-  key: UNREACHABLE_TAINT_KEY,
+  key: TAINT_UNREACHABLE,
   effect: 'NoExecute',
   timeAdded: secondsAgo(ago),
 });
@@ -121,8 +121,8 @@ describe('taints from the Ready condition', () => {
   it('adds unreachable:NoExecute (with timeAdded) when Ready is Unknown, not-ready when False', async () => {
     const store = await seed([node('gone', 'Unknown'), node('sick', 'False')]);
     for (const [name, key] of [
-      ['gone', UNREACHABLE_TAINT_KEY],
-      ['sick', NOT_READY_TAINT_KEY],
+      ['gone', TAINT_UNREACHABLE],
+      ['sick', TAINT_NOT_READY],
     ] as const) {
       const { actions } = reconcile(store, name);
       expect(actions).toHaveLength(1);
@@ -138,22 +138,22 @@ describe('taints from the Ready condition', () => {
   it('removes its taints when Ready is True again and keeps everyone else’s', async () => {
     const user: Taint = { key: 'dedicated', value: 'gpu', effect: 'NoSchedule' };
     const store = await seed([
-      node('back', 'True', [user, unreachable(60), { key: NOT_READY_TAINT_KEY, effect: 'NoSchedule' }], {
+      node('back', 'True', [user, unreachable(60), { key: TAINT_NOT_READY, effect: 'NoSchedule' }], {
         unschedulable: true,
       }),
     ]);
     const { actions } = reconcile(store, 'back');
     expect((await apply(store, actions)).failures).toEqual([]);
-    expect(taintsOf(store, 'back')).toEqual([user, { key: NOT_READY_TAINT_KEY, effect: 'NoSchedule' }]);
+    expect(taintsOf(store, 'back')).toEqual([user, { key: TAINT_NOT_READY, effect: 'NoSchedule' }]);
     expect((store.get('Node', undefined, 'back') as Node).spec?.unschedulable).toBe(true);
   });
 
   it('swaps not-ready for unreachable when Ready goes from False to Unknown', async () => {
     const store = await seed([
-      node('n', 'Unknown', [{ key: NOT_READY_TAINT_KEY, effect: 'NoExecute', timeAdded: secondsAgo(5) }]),
+      node('n', 'Unknown', [{ key: TAINT_NOT_READY, effect: 'NoExecute', timeAdded: secondsAgo(5) }]),
     ]);
     await apply(store, reconcile(store, 'n').actions);
-    expect(taintsOf(store, 'n').map((t) => t.key)).toEqual([UNREACHABLE_TAINT_KEY]);
+    expect(taintsOf(store, 'n').map((t) => t.key)).toEqual([TAINT_UNREACHABLE]);
   });
 
   it('leaves a node the leader has not judged yet (no Ready condition) alone', async () => {
@@ -257,14 +257,14 @@ describe('eviction timing', () => {
       pod('patient', 'gone', {
         ready: false,
         tolerations: [
-          { key: UNREACHABLE_TAINT_KEY, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 45 },
+          { key: TAINT_UNREACHABLE, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 45 },
         ],
       }),
       pod('daemon', 'gone', {
         ready: false,
         tolerations: [
-          { key: NOT_READY_TAINT_KEY, operator: 'Exists', effect: 'NoExecute' },
-          { key: UNREACHABLE_TAINT_KEY, operator: 'Exists', effect: 'NoExecute' },
+          { key: TAINT_NOT_READY, operator: 'Exists', effect: 'NoExecute' },
+          { key: TAINT_UNREACHABLE, operator: 'Exists', effect: 'NoExecute' },
         ],
       }),
       pod('impatient', 'gone', {
@@ -284,7 +284,7 @@ describe('eviction timing', () => {
       pod('other-tolerations', 'gone', {
         ready: false,
         tolerations: [
-          { key: NOT_READY_TAINT_KEY, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 600 },
+          { key: TAINT_NOT_READY, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 600 },
         ],
       }),
     ]);
@@ -331,16 +331,13 @@ describe('eviction timing', () => {
 
   it('uses Kubernetes’ toleration rules', () => {
     const taint: Taint = { key: 'k', value: 'v', effect: 'NoExecute' };
-    expect(tolerates({ key: 'k', value: 'v' }, taint)).toBe(true);
-    expect(tolerates({ key: 'k', operator: 'Equal', value: 'w' }, taint)).toBe(false);
-    expect(tolerates({ key: 'k', operator: 'Exists', effect: 'NoSchedule' }, taint)).toBe(false);
-    expect(tolerates({ operator: 'Exists' }, taint)).toBe(true);
-    expect(tolerates({ key: 'other', operator: 'Exists' }, taint)).toBe(false);
+    expect(toleratesTaint({ key: 'k', value: 'v' }, taint)).toBe(true);
+    expect(toleratesTaint({ key: 'k', operator: 'Equal', value: 'w' }, taint)).toBe(false);
+    expect(toleratesTaint({ key: 'k', operator: 'Exists', effect: 'NoSchedule' }, taint)).toBe(false);
+    expect(toleratesTaint({ operator: 'Exists' }, taint)).toBe(true);
+    expect(toleratesTaint({ key: 'other', operator: 'Exists' }, taint)).toBe(false);
     const p = pod('p', 'n');
-    expect(effectiveTolerations(p, 20).map((t) => t.key)).toEqual([
-      NOT_READY_TAINT_KEY,
-      UNREACHABLE_TAINT_KEY,
-    ]);
+    expect(effectiveTolerations(p, 20).map((t) => t.key)).toEqual([TAINT_NOT_READY, TAINT_UNREACHABLE]);
     // The shortest tolerationSeconds of the tolerations used wins; an untolerated taint means at once.
     const both = [unreachable(0), taint];
     expect(tolerationSeconds([{ operator: 'Exists', tolerationSeconds: 50 }], both)).toBe(50);
@@ -387,7 +384,7 @@ describe('under the controller manager', () => {
       const evicted = podOf(store, 'web');
       expect(evicted.metadata.annotations?.[EVICTED_TERM_ANNOTATION]).toBe('4');
       expect(readyOf(evicted)).toBe('False');
-      expect(taintsOf(store, 'ok').map((t) => t.key)).toEqual([UNREACHABLE_TAINT_KEY]);
+      expect(taintsOf(store, 'ok').map((t) => t.key)).toEqual([TAINT_UNREACHABLE]);
     } finally {
       manager.stepDown();
     }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { matchesNodeSelectorAndAffinity } from '../../agent/controllers/nodeAffinity.ts';
 import { fitErrorMessage } from '../../agent/controllers/scheduler/failureMessage.ts';
-import { matchesNodeSelectorAndAffinity } from '../../agent/controllers/scheduler/nodeAffinity.ts';
 import { podResources } from '../../agent/controllers/scheduler/podResources.ts';
 import {
   partitionPods,
@@ -13,7 +13,7 @@ import {
   normalizeImageName,
   ownerSpreadScore,
 } from '../../agent/controllers/scheduler/scores.ts';
-import { toleratesTaint } from '../../agent/controllers/scheduler/taints.ts';
+import { toleratesTaint } from '../../agent/controllers/tolerations.ts';
 import type { Pod } from '../../shared/model/types.ts';
 import { node, pod } from './schedulerFixtures.ts';
 
@@ -87,12 +87,14 @@ describe('filters', () => {
             nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: terms } },
           },
         } as Partial<Pod['spec']>,
-      });
+      }).spec;
     const expr = (key: string, operator: string, values?: string[]) => ({
       matchExpressions: [{ key, operator, ...(values ? { values } : {}) }],
     });
-    expect(matchesNodeSelectorAndAffinity(pod('p', { spec: { nodeSelector: { zone: 'a' } } }), n)).toBe(true);
-    expect(matchesNodeSelectorAndAffinity(pod('p', { spec: { nodeSelector: { zone: 'b' } } }), n)).toBe(
+    expect(matchesNodeSelectorAndAffinity(pod('p', { spec: { nodeSelector: { zone: 'a' } } }).spec, n)).toBe(
+      true,
+    );
+    expect(matchesNodeSelectorAndAffinity(pod('p', { spec: { nodeSelector: { zone: 'b' } } }).spec, n)).toBe(
       false,
     );
     expect(matchesNodeSelectorAndAffinity(affinity([expr('zone', 'In', ['a', 'b'])]), n)).toBe(true);

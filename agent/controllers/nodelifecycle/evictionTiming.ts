@@ -5,13 +5,7 @@
 // that says nothing about not-ready/unreachable tolerates them for a default time (Shoal's: 20 s, so a dead
 // node's work moves within the issue's target; Kubernetes' is 300 s).
 import type { Pod } from '../../../shared/model/types.ts';
-import {
-  NOT_READY_TAINT_KEY,
-  type Taint,
-  type Toleration,
-  tolerates,
-  UNREACHABLE_TAINT_KEY,
-} from './taints.ts';
+import { TAINT_NOT_READY, TAINT_UNREACHABLE, type Taint, type Toleration, toleratesTaint } from './taints.ts';
 
 export const DEFAULT_TOLERATION_SECONDS = 20;
 
@@ -24,7 +18,7 @@ export function effectiveTolerations(pod: Pod, defaultSeconds: number): Tolerati
         (t.key === key || t.key === undefined || t.key === '') &&
         (t.effect === 'NoExecute' || t.effect === undefined),
     );
-  const defaults = [NOT_READY_TAINT_KEY, UNREACHABLE_TAINT_KEY]
+  const defaults = [TAINT_NOT_READY, TAINT_UNREACHABLE]
     .filter((key) => !covers(key))
     .map(
       (key): Toleration => ({
@@ -46,7 +40,7 @@ export function tolerationSeconds(tolerations: readonly Toleration[], taints: re
   if (taints.length === 0) return Number.POSITIVE_INFINITY;
   const used: Toleration[] = [];
   for (const taint of taints) {
-    const match = tolerations.find((t) => tolerates(t, taint));
+    const match = tolerations.find((t) => toleratesTaint(t, taint));
     if (!match) return 0;
     used.push(match);
   }

@@ -2,25 +2,21 @@
 // tolerates a taint (k8s.io/api/core/v1 Toleration.ToleratesTaint). A node whose Ready condition is False
 // carries `node.kubernetes.io/not-ready:NoExecute`, one whose Ready is Unknown (its agent went silent)
 // `node.kubernetes.io/unreachable:NoExecute`; both go when Ready is True again.
-import type { Node, Pod } from '../../../shared/model/types.ts';
+import type { Node } from '../../../shared/model/types.ts';
 import { conditionTime } from '../../node/nodeConditions.ts';
+import { TAINT_NOT_READY, TAINT_UNREACHABLE, type Taint } from '../tolerations.ts';
 
-export const NOT_READY_TAINT_KEY = 'node.kubernetes.io/not-ready';
-export const UNREACHABLE_TAINT_KEY = 'node.kubernetes.io/unreachable';
-
-export type Taint = NonNullable<NonNullable<Node['spec']>['taints']>[number];
-export type Toleration = NonNullable<Pod['spec']['tolerations']>[number];
+export {
+  TAINT_NOT_READY,
+  TAINT_UNREACHABLE,
+  type Taint,
+  type Toleration,
+  toleratesTaint,
+} from '../tolerations.ts';
 
 /** The Ready condition's status, or undefined while the leader has not judged the node yet. */
 export function nodeReadyStatus(node: Node): 'True' | 'False' | 'Unknown' | undefined {
   return node.status?.conditions?.find((c) => c.type === 'Ready')?.status;
-}
-
-export function tolerates(toleration: Toleration, taint: Taint): boolean {
-  if (toleration.effect !== undefined && toleration.effect !== taint.effect) return false;
-  if (toleration.key !== undefined && toleration.key !== '' && toleration.key !== taint.key) return false;
-  if (toleration.operator === 'Exists') return true;
-  return (toleration.value ?? '') === (taint.value ?? '');
 }
 
 export function noExecuteTaints(node: Node): Taint[] {
@@ -34,13 +30,12 @@ export function noExecuteTaints(node: Node): Taint[] {
  */
 export function desiredTaints(node: Node, now: Date): Taint[] {
   const ready = nodeReadyStatus(node);
-  const wantedKey =
-    ready === 'False' ? NOT_READY_TAINT_KEY : ready === 'Unknown' ? UNREACHABLE_TAINT_KEY : undefined;
+  const wantedKey = ready === 'False' ? TAINT_NOT_READY : ready === 'Unknown' ? TAINT_UNREACHABLE : undefined;
   const stamp = conditionTime(now.getTime());
   const current = node.spec?.taints ?? [];
   const out: Taint[] = [];
   for (const t of current) {
-    const ours = t.key === NOT_READY_TAINT_KEY || t.key === UNREACHABLE_TAINT_KEY;
+    const ours = t.key === TAINT_NOT_READY || t.key === TAINT_UNREACHABLE;
     // Only the NoExecute taint is ours: a NoSchedule taint of the same key (a user's) is left alone.
     if (ours && t.effect === 'NoExecute' && t.key !== wantedKey) continue;
     out.push(t.effect === 'NoExecute' && t.timeAdded === undefined ? { ...t, timeAdded: stamp } : t);

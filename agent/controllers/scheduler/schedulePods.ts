@@ -9,9 +9,9 @@
 // Identical pods that failed are not re-examined until a placement changes the picture.
 
 import type { Node, Pod } from '../../../shared/model/types.ts';
+import { matchesNodeSelectorAndAffinity } from '../nodeAffinity.ts';
 import { controllerRef } from '../ownerRefs.ts';
 import { fitErrorMessage, REASON, untoleratedTaintReason } from './failureMessage.ts';
-import { matchesNodeSelectorAndAffinity } from './nodeAffinity.ts';
 import { type HostPort, hostPortsOf, NodeTable } from './nodeTable.ts';
 import { type InterPodRules, interPodRefusal, interPodRules } from './podAffinity.ts';
 import { type PodRequests, podResources } from './podResources.ts';
@@ -89,7 +89,7 @@ function staticReason(pod: Pod, node: Node, table: NodeTable, i: number): string
   if (refusedAsUnschedulable(node, tolerations)) return REASON.unschedulable;
   const taint = firstUntoleratedTaint(table.taints[i] ?? [], tolerations);
   if (taint) return untoleratedTaintReason(taint);
-  if (!matchesNodeSelectorAndAffinity(pod, node)) return REASON.nodeAffinity;
+  if (!matchesNodeSelectorAndAffinity(pod.spec, node)) return REASON.nodeAffinity;
   return undefined;
 }
 

@@ -3,27 +3,17 @@
 // on it (node.kubernetes.io/not-ready, or unreachable when its Ready status is Unknown) with NoSchedule,
 // so the refusal reads as kube-scheduler's, and a pod that tolerates that taint may still go there.
 
-import type { Node, Pod } from '../../../shared/model/types.ts';
+import type { Node } from '../../../shared/model/types.ts';
+import {
+  isTolerated,
+  TAINT_NOT_READY,
+  TAINT_UNREACHABLE,
+  TAINT_UNSCHEDULABLE,
+  type Taint,
+  type Toleration,
+} from '../tolerations.ts';
 
-export type Taint = NonNullable<NonNullable<Node['spec']>['taints']>[number];
-export type Toleration = NonNullable<Pod['spec']['tolerations']>[number];
-
-export const TAINT_NOT_READY = 'node.kubernetes.io/not-ready';
-export const TAINT_UNREACHABLE = 'node.kubernetes.io/unreachable';
-export const TAINT_UNSCHEDULABLE = 'node.kubernetes.io/unschedulable';
-
-/** v1.Toleration.ToleratesTaint. */
-export function toleratesTaint(t: Toleration, taint: Taint): boolean {
-  if (t.effect !== undefined && t.effect !== taint.effect) return false;
-  if (t.key !== undefined && t.key !== '' && t.key !== taint.key) return false;
-  // An empty key with Exists tolerates every taint (with the effect, when one is given).
-  if (t.operator === 'Exists') return true;
-  return (t.value ?? '') === (taint.value ?? '');
-}
-
-export function isTolerated(tolerations: readonly Toleration[] | undefined, taint: Taint): boolean {
-  return (tolerations ?? []).some((t) => toleratesTaint(t, taint));
-}
+export type { Taint, Toleration } from '../tolerations.ts';
 
 /** The node's taints plus the one its readiness implies, when the node does not carry it already. */
 export function effectiveTaints(node: Node): readonly Taint[] {

@@ -1,8 +1,8 @@
-// The NodeAffinity filter's matching (k8s.io/component-helpers/scheduling/corev1/nodeaffinity): the pod's
+// Node selection as the scheduler's NodeAffinity filter and the DaemonSet controller judge it (k8s.io/component-helpers/scheduling/corev1/nodeaffinity): the pod's
 // nodeSelector (every pair) AND its required node affinity (nodeSelectorTerms ORed, each term's
 // expressions ANDed). Expressions match labels; fields match only `metadata.name`, as in Kubernetes.
 
-import type { Node, Pod } from '../../../shared/model/types.ts';
+import type { Node, Pod, PodSpec } from '../../shared/model/types.ts';
 
 type Affinity = NonNullable<Pod['spec']['affinity']>;
 type NodeSelector = NonNullable<
@@ -65,14 +65,17 @@ export function matchesTerm(term: NodeSelectorTerm, node: Node): boolean {
   return true;
 }
 
-/** nodeSelector and required node affinity both hold (the NodeAffinity filter). */
-export function matchesNodeSelectorAndAffinity(pod: Pod, node: Node): boolean {
-  const selector = pod.spec.nodeSelector;
+/** nodeSelector and required node affinity both hold (the NodeAffinity filter; the DaemonSet's too). */
+export function matchesNodeSelectorAndAffinity(
+  spec: Pick<PodSpec, 'nodeSelector' | 'affinity'>,
+  node: Node,
+): boolean {
+  const selector = spec.nodeSelector;
   if (selector) {
     const labels = node.metadata.labels;
     for (const [k, v] of Object.entries(selector)) if (own(labels, k) !== v) return false;
   }
-  const required = pod.spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution;
+  const required = spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution;
   if (!required) return true;
   return required.nodeSelectorTerms.some((t) => matchesTerm(t, node));
 }
