@@ -77,6 +77,15 @@ export async function run(): Promise<unknown> {
       60_000,
     );
     for (let i = 0; i < RUNS; i++) {
+      // Three voters and a leader first: with two voters, killing one leaves no majority to act.
+      await until(
+        'three Ready voters and a leader',
+        async () => {
+          const s = await apiRequest<ClusterStatus>(api, 'GET', '/shoal/v1/status');
+          return s.leader !== undefined && s.members.filter((m) => m.voter && m.ready === true).length === 3;
+        },
+        60_000,
+      );
       const status = await apiRequest<ClusterStatus>(api, 'GET', '/shoal/v1/status');
       const holders = new Set((await pods(api)).filter((p) => runningOn(p, '')).map((p) => p.spec.nodeName));
       const victim = NAMES.find((n) => n !== watcherName && n !== status.leader?.name && holders.has(n));
