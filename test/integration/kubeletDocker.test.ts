@@ -2,6 +2,7 @@
 // DockerRuntime, the locally built sandbox image, volumes on disk, env from the document, the prober —
 // over an in-memory cluster store, with short back-off and probe seconds so the suite stays fast.
 import { mkdtemp, rm } from 'node:fs/promises';
+import { connect } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
@@ -101,7 +102,14 @@ async function logsOf(pod: string, container: string): Promise<string> {
   const id = list[0]?.Id;
   if (!id) return '';
   const buf = (await docker.getContainer(id).logs({ stdout: true, stderr: true })) as Buffer;
-  return buf.toString('latin1');
+  // The engine frames each chunk (8-byte header: stream, 3 zero bytes, length): keep the payloads.
+  let text = '';
+  for (let at = 0; at + 8 <= buf.length; ) {
+    const size = buf.readUInt32BE(at + 4);
+    text += buf.subarray(at + 8, at + 8 + size).toString('utf8');
+    at += 8 + size;
+  }
+  return text;
 }
 
 describeDocker('kubelet on the Docker engine', () => {
@@ -319,6 +327,94 @@ describeDocker('kubelet on the Docker engine', () => {
     expect(podOf('nopull')?.status?.phase).toBe('Pending');
     const reasons = events.filter((e) => e.involvedObject.name === 'nopull').map((e) => e.reason);
     expect(reasons).toEqual(expect.arrayContaining(['Pulling', 'Failed']));
+  });
+
+  it('applies container fields on the engine: env sources, limits, user, read-only root, host port; refuses privileged', {
+    timeout: 30_000,
+  }, async () => {
+    await store.create({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'settings', namespace: 'default' },
+      data: { COLOR: 'blue', '1st.key': 'skipped' },
+    } as KubeObject);
+    await store.create({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'creds', namespace: 'default' },
+      data: { password: Buffer.from('s3cret').toString('base64') },
+    } as KubeObject);
+    const hostPort = 30000 + Math.floor(Math.random() * 2000);
+    await createPod('fields', {
+      containers: [
+        {
+          name: 'app',
+          image: TEST_IMAGE,
+          command: [
+            'sh',
+            '-c',
+            'env | sort; id -u; touch /x 2>/dev/null || echo read-only; exec nc -l -p 8080 -e echo pong',
+          ],
+          envFrom: [{ configMapRef: { name: 'settings' }, prefix: 'CFG_' }],
+          env: [
+            { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
+            { name: 'NODE', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } },
+            { name: 'POD_IP', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } },
+            { name: 'PASSWORD', valueFrom: { secretKeyRef: { name: 'creds', key: 'password' } } },
+          ],
+          ports: [{ containerPort: 8080, hostPort, hostIP: '127.0.0.1' }],
+          resources: { limits: { cpu: '500m', memory: '64Mi' } },
+          securityContext: { runAsUser: 1000, readOnlyRootFilesystem: true },
+        },
+      ],
+    });
+    await createPod('privileged', {
+      containers: [
+        { name: 'app', image: TEST_IMAGE, command: ['sleep', '3600'], securityContext: { privileged: true } },
+      ],
+    });
+    await until('fields Running', () => podOf('fields')?.status?.phase === 'Running');
+    let text = '';
+    const deadline = Date.now() + 10_000;
+    while (Date.now() < deadline && !text.includes('read-only')) {
+      text = await logsOf('fields', 'app');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const podIP = podOf('fields')?.status?.podIP ?? '?';
+    expect(text).toContain('CFG_COLOR=blue');
+    expect(text).not.toContain('1st.key');
+    expect(text).toContain('POD_NAME=fields');
+    expect(text).toContain(`NODE=${NODE}`);
+    expect(text).toContain(`POD_IP=${podIP}`);
+    expect(text).toContain('PASSWORD=s3cret');
+    expect(text).toMatch(/^1000$/m);
+    expect(text).toContain('read-only');
+    const uid = podOf('fields')?.metadata.uid ?? '';
+    const [app] = await docker.listContainers({
+      filters: { label: [`${LABELS.podUid}=${uid}`, `${LABELS.role}=app`] },
+    });
+    const info = await docker.getContainer(app?.Id ?? '').inspect();
+    expect(info.HostConfig.Memory).toBe(64 * 1024 * 1024);
+    expect(info.HostConfig.NanoCpus).toBe(500_000_000);
+    expect(info.HostConfig.ReadonlyRootfs).toBe(true);
+    expect(info.Config.User).toBe('1000');
+    // The host port is published by the sandbox and reaches the container's listener.
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = connect(hostPort, '127.0.0.1');
+      let data = '';
+      socket.on('data', (d) => {
+        data += d.toString();
+      });
+      socket.on('end', () => resolve(data));
+      socket.on('error', reject);
+      setTimeout(() => resolve(data), 3_000);
+    });
+    expect(answer).toContain('pong');
+    const refused = await until('privileged refused', () => {
+      const w = statusOf('privileged', 'app')?.state?.waiting;
+      return w?.reason === 'CreateContainerConfigError' && w;
+    });
+    expect(refused.message).toContain('privileged');
   });
 
   it('adopts its running containers after a restart, without restarting them', {

@@ -1,29 +1,14 @@
-// `shoal cordon|uncordon|drain`: kubectl's drain filters as a pure plan, and the commands in process against a
-// real local API while the test plays the node's kubelet (removing pods once they are marked for deletion).
-import { PassThrough, Readable } from 'node:stream';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { planDrain } from '../../agent/cli/drain/drainFilters.ts';
 import { formatGoDuration } from '../../agent/cli/formatDuration.ts';
-import type { CliIo } from '../../agent/cli/io.ts';
-import { runCli } from '../../agent/cli/program.ts';
 import type { KubeObject, Uid } from '../../shared/model/meta.ts';
 import type { Node, Pod } from '../../shared/model/types.ts';
 import { admitObject } from '../../shared/model/validate.ts';
 import { startTestApi, type TestApi } from '../support/apiServer.ts';
+import { runCliInProcess } from '../support/cliInProcess.ts';
 
-async function shoal(api: TestApi, args: string[]) {
-  const out = { stdout: '', stderr: '' };
-  const sink = (key: 'stdout' | 'stderr') => {
-    const s = new PassThrough();
-    s.on('data', (d: Buffer) => {
-      out[key] += d.toString();
-    });
-    return s;
-  };
-  const io: CliIo = { stdin: Readable.from([]), stdout: sink('stdout'), stderr: sink('stderr') };
-  const code = await runCli(['--data-dir', api.dataDir, ...args], io);
-  await new Promise((r) => setImmediate(r));
-  return { code, ...out };
+function shoal(api: TestApi, args: string[]) {
+  return runCliInProcess(api.dataDir, args);
 }
 
 function admitted<T = KubeObject>(raw: object): T {

@@ -1,30 +1,14 @@
-// `shoal scale`: spec.replicas of deployments and replica sets through a real local API, kubectl's
-// --current-replicas precondition and messages, and the read-edit-write helper redoing its edit after a
-// Conflict (a controller wrote in between) instead of losing either write.
-import { PassThrough, Readable } from 'node:stream';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ApiClient } from '../../agent/cli/apiClient.ts';
-import type { CliIo } from '../../agent/cli/io.ts';
-import { runCli } from '../../agent/cli/program.ts';
 import { updateObject } from '../../agent/cli/updateObject.ts';
 import type { KubeObject } from '../../shared/model/meta.ts';
 import type { Deployment, ReplicaSet } from '../../shared/model/types.ts';
 import { admitObject } from '../../shared/model/validate.ts';
 import { startTestApi, type TestApi } from '../support/apiServer.ts';
+import { runCliInProcess } from '../support/cliInProcess.ts';
 
-async function shoal(api: TestApi, args: string[]) {
-  const out = { stdout: '', stderr: '' };
-  const sink = (key: 'stdout' | 'stderr') => {
-    const s = new PassThrough();
-    s.on('data', (d: Buffer) => {
-      out[key] += d.toString();
-    });
-    return s;
-  };
-  const io: CliIo = { stdin: Readable.from([]), stdout: sink('stdout'), stderr: sink('stderr') };
-  const code = await runCli(['--data-dir', api.dataDir, ...args], io);
-  await new Promise((r) => setImmediate(r));
-  return { code, ...out };
+function shoal(api: TestApi, args: string[]) {
+  return runCliInProcess(api.dataDir, args);
 }
 
 function admitted(raw: object): KubeObject {

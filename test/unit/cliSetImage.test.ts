@@ -1,28 +1,13 @@
-// `shoal set image`: CONTAINER=IMAGE pairs after the resources, `*` for every container, init containers
-// too, kubectl's messages for an unknown container and a missing update; through a real local API.
-import { PassThrough, Readable } from 'node:stream';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { setImages, splitImageArgs } from '../../agent/cli/commands/setImage.ts';
-import type { CliIo } from '../../agent/cli/io.ts';
-import { runCli } from '../../agent/cli/program.ts';
 import type { KubeObject } from '../../shared/model/meta.ts';
 import type { Deployment, Pod, PodSpec } from '../../shared/model/types.ts';
 import { admitObject } from '../../shared/model/validate.ts';
 import { startTestApi, type TestApi } from '../support/apiServer.ts';
+import { runCliInProcess } from '../support/cliInProcess.ts';
 
-async function shoal(api: TestApi, args: string[]) {
-  const out = { stdout: '', stderr: '' };
-  const sink = (key: 'stdout' | 'stderr') => {
-    const s = new PassThrough();
-    s.on('data', (d: Buffer) => {
-      out[key] += d.toString();
-    });
-    return s;
-  };
-  const io: CliIo = { stdin: Readable.from([]), stdout: sink('stdout'), stderr: sink('stderr') };
-  const code = await runCli(['--data-dir', api.dataDir, ...args], io);
-  await new Promise((r) => setImmediate(r));
-  return { code, ...out };
+function shoal(api: TestApi, args: string[]) {
+  return runCliInProcess(api.dataDir, args);
 }
 
 function admitted(raw: object): KubeObject {
