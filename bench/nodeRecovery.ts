@@ -123,7 +123,9 @@ export async function run(): Promise<unknown> {
         async () => {
           const now = (await pods(api)).filter((p) => runningOn(p, ''));
           const s = await apiRequest<ClusterStatus>(api, 'GET', '/shoal/v1/status');
-          const candidates = now.filter((p) => p.spec.nodeName !== watcherName && p.spec.nodeName !== s.leader?.name);
+          const candidates = now.filter(
+            (p) => p.spec.nodeName !== watcherName && p.spec.nodeName !== s.leader?.name,
+          );
           return now.length === REPLICAS && candidates.length > 0;
         },
         90_000,
