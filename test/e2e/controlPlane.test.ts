@@ -216,7 +216,9 @@ describeDocker('the control plane with three agents', () => {
     expect((await shoal(['uncordon', target])).code).toBe(0);
   });
 
-  it('runs the pods of a SIGKILLed agent elsewhere', { timeout: 120_000 }, async () => {
+  it('runs the pods of a SIGKILLed agent elsewhere, and stops them there when it comes back', {
+    timeout: 180_000,
+  }, async () => {
     const status = JSON.parse((await shoal(['status', '-o', 'json'])).stdout) as {
       leader?: { name: string };
     };
@@ -234,6 +236,17 @@ describeDocker('the control plane with three agents', () => {
         return now.length === REPLICAS ? true : undefined;
       },
       90_000,
+      () => cluster.logs(),
+    );
+    // Back again: its kubelet stops and removes the pods that were evicted from it.
+    cluster.start(victim);
+    await eventually(
+      `the pods evicted from ${victim} gone once it is back`,
+      async () => {
+        const left = (await podsVia(watcher, 'app=web')).filter((p) => p.spec.nodeName === victim);
+        return left.length === 0 ? true : undefined;
+      },
+      60_000,
       () => cluster.logs(),
     );
   });
