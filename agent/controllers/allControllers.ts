@@ -2,6 +2,7 @@
 import type { Controller } from './controllerTypes.ts';
 import { DaemonSetController } from './daemonset/DaemonSetController.ts';
 import { DeploymentController } from './deployment/DeploymentController.ts';
+import { EndpointsController } from './endpoints/EndpointsController.ts';
 import { GarbageCollector } from './gc/GarbageCollector.ts';
 import { JobController } from './job/JobController.ts';
 import { NodeLifecycleController } from './nodelifecycle/NodeLifecycleController.ts';
@@ -17,5 +18,6 @@ export function buildControllers(): Controller[] {
     new DaemonSetController(),
     new NodeLifecycleController(),
     new GarbageCollector(),
+    new EndpointsController(),
   ];
 }

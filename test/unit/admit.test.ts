@@ -189,7 +189,7 @@ describe('errors name the field path and the reason', () => {
     });
     expect(errors).toEqual([
       'spec.type: Unsupported value: "LoadBalancer": supported values: "ClusterIP", "NodePort"',
-      'spec.ports[0].protocol: Unsupported value: "UDP": supported values: "TCP"',
+      'spec.ports[0].protocol: Unsupported value: "UDP": Shoal\'s service proxy supports TCP only',
     ]);
     expect(
       errorsOf({

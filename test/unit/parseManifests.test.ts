@@ -54,7 +54,7 @@ spec:
     expect(parsed.objects.map((o) => o.object.metadata.name)).toEqual(['ok']);
     expect(parsed.problems.flatMap(formatProblem)).toEqual([
       'mixed.yaml: document 1 (line 6), Pod "bad": spec.containers[0].image: Required value',
-      'mixed.yaml: document 2 (line 13), Service "web": spec.ports[0].protocol: Unsupported value: "UDP": supported values: "TCP"',
+      'mixed.yaml: document 2 (line 13), Service "web": spec.ports[0].protocol: Unsupported value: "UDP": Shoal\'s service proxy supports TCP only',
     ]);
   });
 

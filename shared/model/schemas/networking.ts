@@ -12,7 +12,9 @@ export const SERVICE_TYPES = ['ClusterIP', 'NodePort'] as const;
 
 export const servicePortSchema = z.strictObject({
   name: z.string().optional(),
-  protocol: z.enum(PROTOCOLS).optional(),
+  // Kubernetes' protocols are accepted by the schema so that the Service rule can refuse UDP and SCTP in
+  // Shoal's own words (semantics/service.ts: the proxy supports TCP only).
+  protocol: z.enum(['TCP', 'UDP', 'SCTP']).optional(),
   port: port(),
   targetPort: intOrString().optional(),
   nodePort: port().optional(),

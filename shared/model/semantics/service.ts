@@ -1,10 +1,29 @@
 // Service rules (Kubernetes' ValidateService, for the types and protocols Shoal serves).
 import type { FieldError } from '../fieldErrors.ts';
 import { duplicate, forbidden, invalid, required } from '../fieldErrors.ts';
-import { validatePortName } from '../names.ts';
+import { validateLabels, validatePortName } from '../names.ts';
 import type { Service } from '../types.ts';
 
 export const NODE_PORT_RANGE = { min: 30000, max: 32767 } as const;
+
+/** The protocols Shoal's service proxy carries; Kubernetes' others are refused with the reason. */
+export const SERVICE_PROTOCOLS = ['TCP'] as const;
+
+/**
+ * `spec.ports[0].protocol: Unsupported value: "UDP": Shoal's service proxy supports TCP only`: a protocol
+ * Kubernetes knows but the proxy cannot carry yet, refused with the reason rather than a bare list.
+ */
+export function validateServiceProtocol(protocol: unknown, path: string): FieldError[] {
+  if (protocol === undefined || (SERVICE_PROTOCOLS as readonly unknown[]).includes(protocol)) return [];
+  return [
+    {
+      path,
+      type: 'Unsupported',
+      value: protocol,
+      detail: "Shoal's service proxy supports TCP only",
+    },
+  ];
+}
 
 export function validateService(svc: Service): FieldError[] {
   const errors: FieldError[] = [];
@@ -12,6 +31,7 @@ export function validateService(svc: Service): FieldError[] {
   if (ports.length === 0) errors.push(required('spec.ports'));
   const names = new Set<string>();
   const portNumbers = new Set<number>();
+  const nodePorts = new Set<number>();
   for (const [i, p] of ports.entries()) {
     const path = `spec.ports[${i}]`;
     if (ports.length > 1 && !p.name) errors.push(required(`${path}.name`));
@@ -22,7 +42,11 @@ export function validateService(svc: Service): FieldError[] {
     }
     if (portNumbers.has(p.port)) errors.push(duplicate(`${path}.port`, p.port));
     portNumbers.add(p.port);
+    errors.push(...validateServiceProtocol(p.protocol, `${path}.protocol`));
     if (p.nodePort !== undefined) {
+      // One port per protocol, and Shoal has one protocol: a node port serves one Service port.
+      if (nodePorts.has(p.nodePort)) errors.push(duplicate(`${path}.nodePort`, p.nodePort));
+      nodePorts.add(p.nodePort);
       if (svc.spec.type !== 'NodePort') {
         errors.push(forbidden(`${path}.nodePort`, "may not be used when `type` is 'ClusterIP'"));
       } else if (p.nodePort < NODE_PORT_RANGE.min || p.nodePort > NODE_PORT_RANGE.max) {
@@ -41,6 +65,8 @@ export function validateService(svc: Service): FieldError[] {
     if (typeof p.targetPort === 'string')
       errors.push(...validatePortName(p.targetPort, `${path}.targetPort`));
   }
+  // A selector is matched against pod labels, so it must be made of valid label keys and values.
+  errors.push(...validateLabels(svc.spec.selector, 'spec.selector'));
   if (svc.spec.sessionAffinityConfig && svc.spec.sessionAffinity !== 'ClientIP') {
     errors.push(forbidden('spec.sessionAffinityConfig', 'must not be set when session affinity is None'));
   }
