@@ -1,16 +1,22 @@
 // The headless Shoal peer. This file only wires; every part is a module with one job.
 //
 // Start-up flow:
-//   1. data directory: cluster.json (key, bootstrap) and identity.json (key pair, node name)
+//   1. data directory: cluster.json (key, bootstrap) and identity.json (key pair, node name); the event log
+//      (events.json)
 //   2. the document's network adapter (automerge-repo sync over swarm channels)
-//   3. the swarm: join the key's topic; every authenticated peer gets a sync and an election channel
+//   3. the swarm: join the key's topic; every authenticated peer gets a sync, an election and a pod-streams
+//      channel (PodStreams is created before the swarm starts, for that)
 //   4. the cluster document (crash-safe storage): from disk, or from the first peer that has it, and the
 //      ClusterStore over it
-//   5. membership: register this machine's Node; heartbeats as ephemeral messages
-//   6. election among the voter Nodes; while leading (with quorum) the leader's duties run
-//   7. the local API on 127.0.0.1 with a bearer token, recorded in api.json for the CLI
-// Stop (SIGINT/SIGTERM): API down, leadership dropped, swarm left, document flushed. Containers are not
-// touched: workloads keep running without their agent (DESIGN.md, static stability).
+//   5. membership: register this machine's Node (capacity, images, pressure); heartbeats and events as
+//      ephemeral messages
+//   6. election among the voter Nodes; while leading (with quorum) the leader's duties and the controllers
+//      (ControllerManager) run
+//   7. the kubelet on the local Docker engine (unless --no-workloads), retrying while the engine is away
+//   8. the local API on 127.0.0.1 with a bearer token (plus events and pod logs/exec/port-forward),
+//      recorded in api.json for the CLI
+// Stop (SIGINT/SIGTERM): API down, kubelet loop stopped, leadership dropped, swarm left, document flushed.
+// Containers are not touched: workloads keep running without their agent (DESIGN.md, static stability).
 import os from 'node:os';
 import path from 'node:path';
 import Docker from 'dockerode';
