@@ -16,14 +16,7 @@ import type { Namespace, Pod } from '../../shared/model/types.ts';
 import type { ClusterStore } from '../../shared/store/ClusterStore.ts';
 import { rfc3339Seconds } from '../../shared/store/planWrite.ts';
 import { readBody, sendJson, sendStatus } from './http.ts';
-import {
-  badRequest,
-  failure,
-  type KubeStatus,
-  qualifiedResource,
-  StatusError,
-  success,
-} from './kubeStatus.ts';
+import { badRequest, failure, qualifiedResource, StatusError, success } from './kubeStatus.ts';
 import { DEFAULT_POD_GRACE_SECONDS, deletePod, gracePeriodFromQuery } from './podDeletion.ts';
 
 export const FOREGROUND_FINALIZER = 'foregroundDeletion';

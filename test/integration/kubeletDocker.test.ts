@@ -50,18 +50,6 @@ function startService(): KubeletService {
   return s;
 }
 
-async function removeNodeContainers(): Promise<void> {
-  const list = await docker.listContainers({ all: true, filters: { label: [`${LABELS.node}=${NODE}`] } });
-  await Promise.all(
-    list.map((c) =>
-      docker
-        .getContainer(c.Id)
-        .remove({ force: true })
-        .catch(() => {}),
-    ),
-  );
-}
-
 async function createPod(name: string, spec: Record<string, unknown>): Promise<void> {
   const admitted = admitObject({
     apiVersion: 'v1',
