@@ -21,7 +21,18 @@ import { writeFileAtomic } from '../files/atomicFile.ts';
 const TMP_DIR = '.tmp';
 
 export class AtomicFsStorageAdapter implements StorageAdapterInterface {
+  #closed = false;
+
   private constructor(readonly baseDirectory: string) {}
+
+  /**
+   * Writes nothing more. automerge-repo may still run a throttled save after its repo was shut down; once the
+   * store is closed its directory is no longer ours (a test removes it, a new process opens it), so such a
+   * late save is dropped rather than written, or rejected unhandled.
+   */
+  close(): void {
+    this.#closed = true;
+  }
 
   /** Creates the directories and removes temporary files a killed process left behind. */
   static async open(baseDirectory: string): Promise<AtomicFsStorageAdapter> {
@@ -41,10 +52,17 @@ export class AtomicFsStorageAdapter implements StorageAdapterInterface {
   }
 
   async save(key: StorageKey, data: Uint8Array): Promise<void> {
-    await writeFileAtomic(this.#pathOf(key), data, { tmpDir: path.join(this.baseDirectory, TMP_DIR) });
+    if (this.#closed) return;
+    try {
+      await writeFileAtomic(this.#pathOf(key), data, { tmpDir: path.join(this.baseDirectory, TMP_DIR) });
+    } catch (error) {
+      if (this.#closed) return; // a save still running when the store closed: its directory may be gone
+      throw error;
+    }
   }
 
   async remove(key: StorageKey): Promise<void> {
+    if (this.#closed) return;
     await fs.rm(this.#pathOf(key), { force: true });
   }
 

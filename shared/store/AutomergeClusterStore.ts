@@ -19,6 +19,8 @@ export interface AutomergeClusterStoreOptions {
   logger?: Logger;
   /** Shut the repo down on close(): set when the store is the repo's only user. */
   ownsRepo?: boolean;
+  /** Closed after the repo shuts down, so nothing is written once the store is closed. */
+  storage?: { close(): void };
   /** Told of every document change, closed with the store. */
   compactor?: DocumentCompactor;
 }
@@ -27,6 +29,7 @@ export class AutomergeClusterStore extends DocumentClusterStore {
   readonly repo: Repo;
   readonly handle: DocHandle<ClusterDocument>;
   readonly #ownsRepo: boolean;
+  readonly #storage: { close(): void } | undefined;
   readonly #compactor: DocumentCompactor | undefined;
 
   constructor(opts: AutomergeClusterStoreOptions) {
@@ -34,6 +37,7 @@ export class AutomergeClusterStore extends DocumentClusterStore {
     this.repo = opts.repo;
     this.handle = opts.handle;
     this.#ownsRepo = opts.ownsRepo ?? false;
+    this.#storage = opts.storage;
     this.#compactor = opts.compactor;
     this.#reindex(this.handle.doc());
     this.handle.on('change', this.#onChange);
@@ -53,6 +57,7 @@ export class AutomergeClusterStore extends DocumentClusterStore {
     this.handle.off('change', this.#onChange);
     await this.#compactor?.close();
     if (this.#ownsRepo) await this.repo.shutdown();
+    this.#storage?.close();
   }
 
   readonly #onChange = ({ doc, patches }: DocHandleChangePayload<ClusterDocument>): void => {

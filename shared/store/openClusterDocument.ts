@@ -90,7 +90,14 @@ export async function openClusterDocument(
     }
     if (created) await repo.flush([opts.docId]);
     const compactor = await DocumentCompactor.open(storage, handle, { logger: opts.logger });
-    const store = new AutomergeClusterStore({ repo, handle, logger: opts.logger, ownsRepo: true, compactor });
+    const store = new AutomergeClusterStore({
+      repo,
+      handle,
+      logger: opts.logger,
+      ownsRepo: true,
+      compactor,
+      storage,
+    });
     return { store, repo, handle, compactor, created };
   } catch (error) {
     await repo.shutdown().catch(() => {});

@@ -131,4 +131,14 @@ describe('AtomicFsStorageAdapter crash leftovers', () => {
     expect(await readdir(path.join(dir, '.tmp'))).toEqual([]);
     expect(await reopened.load(['AAAAA', 'snapshot', 'good'])).toStrictEqual(PAYLOAD_A());
   });
+
+  it('writes nothing once closed, and a save caught by the close does not fail', async () => {
+    const adapter = await AtomicFsStorageAdapter.open(dir);
+    const running = adapter.save(['AAAAA', 'snapshot', 'late'], LARGE_PAYLOAD);
+    adapter.close();
+    await rm(dir, { recursive: true, force: true }); // the directory goes, as a test's cleanup removes it
+    await expect(running).resolves.toBeUndefined();
+    await expect(adapter.save(['AAAAA', 'snapshot', 'after'], PAYLOAD_A())).resolves.toBeUndefined();
+    await expect(readdir(dir)).rejects.toThrow(/ENOENT/);
+  });
 });
