@@ -72,6 +72,7 @@ export class Kubelet {
   #stopped = false;
   #unwatch: (() => void) | undefined;
   #lastError = '';
+  #currentTick: Promise<void> = Promise.resolve();
 
   constructor(opts: KubeletOptions) {
     this.#o = opts;
@@ -112,6 +113,8 @@ export class Kubelet {
     this.#unwatch?.();
     clearInterval(this.#timer);
     if (this.#pending) clearImmediate(this.#pending);
+    // A tick still listing containers must not hand pods to workers after this returns.
+    await this.#currentTick;
     await Promise.all([...this.#workers.values()].map((w) => w.idle()));
     await this.#status.close();
   }
@@ -122,6 +125,10 @@ export class Kubelet {
       return;
     }
     this.#ticking = true;
+    let done: () => void = () => {};
+    this.#currentTick = new Promise<void>((resolve) => {
+      done = resolve;
+    });
     try {
       await this.#syncAll();
       if (this.#lastError) {
@@ -135,6 +142,7 @@ export class Kubelet {
       this.#lastError = message;
     } finally {
       this.#ticking = false;
+      done();
       if (this.#again && !this.#stopped) {
         this.#again = false;
         this.requestSync();
@@ -144,6 +152,7 @@ export class Kubelet {
 
   async #syncAll(): Promise<void> {
     const found = await this.#o.runtime.listContainers(nodeContainersFilter(this.#o.node, this.#o.cluster));
+    if (this.#stopped) return;
     const { labelled, ignored } = parseObservedContainers(found);
     for (const c of ignored) {
       this.#log.debug({ container: c.container.name, reason: c.reason }, 'ignored a container');
