@@ -12,6 +12,20 @@ export interface InvolvedObject {
   fieldPath?: string;
 }
 
+/** The reference an event makes to `obj` (namespace `default` when the object names none). */
+export function involvedObjectOf(
+  obj: { kind: string; metadata: { name: string; namespace?: string; uid?: string } },
+  fieldPath?: string,
+): InvolvedObject {
+  return {
+    kind: obj.kind,
+    namespace: obj.metadata.namespace ?? 'default',
+    name: obj.metadata.name,
+    ...(obj.metadata.uid ? { uid: obj.metadata.uid } : {}),
+    ...(fieldPath ? { fieldPath } : {}),
+  };
+}
+
 export interface EventRecord {
   involvedObject: InvolvedObject;
   type: EventType;

@@ -7,6 +7,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { DaemonSet, Node, Pod } from '../../../shared/model/types.ts';
 import type { ControllerAction, ReconcileResult } from '../controllerTypes.ts';
+import { objectEvent } from '../objectEvent.ts';
 import { isPodAvailable, isPodReady, podReadySince } from '../podUtil.ts';
 import { compareOldestFirst, isPodUpdated, newDaemonPod } from './daemonPods.ts';
 import { type DaemonPlacement, nodeShouldRunDaemonPod } from './nodeEligibility.ts';
@@ -225,20 +226,7 @@ function dsEvent(
   reason: string,
   message: string,
 ): ControllerAction {
-  return {
-    type: 'event',
-    event: {
-      involvedObject: {
-        kind: 'DaemonSet',
-        namespace: namespaceOf(ds),
-        name: ds.metadata.name,
-        ...(ds.metadata.uid ? { uid: ds.metadata.uid } : {}),
-      },
-      type,
-      reason,
-      message,
-    },
-  };
+  return objectEvent(ds, type, reason, message);
 }
 
 function namespaceOf(ds: DaemonSet): string {

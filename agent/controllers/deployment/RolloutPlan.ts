@@ -5,6 +5,7 @@
 
 import type { Deployment, ReplicaSet } from '../../../shared/model/types.ts';
 import type { EventRecord, EventType } from '../../events/EventRecorder.ts';
+import { involvedObjectOf } from '../../events/EventRecorder.ts';
 import type { ControllerAction } from '../controllerTypes.ts';
 import type { DeploymentStatus } from './deploymentConditions.ts';
 import { canonicalJson } from './podTemplateHash.ts';
@@ -80,14 +81,8 @@ export class RolloutPlan {
   }
 
   event(type: EventType, reason: string, message: string): void {
-    const { name, namespace, uid } = this.stored.metadata;
     this.#events.push({
-      involvedObject: {
-        kind: 'Deployment',
-        name,
-        ...(namespace ? { namespace } : {}),
-        ...(uid ? { uid } : {}),
-      },
+      involvedObject: involvedObjectOf(this.stored),
       type,
       reason,
       message,

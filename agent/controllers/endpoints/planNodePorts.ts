@@ -7,6 +7,7 @@
 import { NODE_PORT_RANGE } from '../../../shared/model/semantics/service.ts';
 import type { Service } from '../../../shared/model/types.ts';
 import type { ControllerAction } from '../controllerTypes.ts';
+import { objectEvent } from '../objectEvent.ts';
 import { namespacedKey } from '../ownerRefs.ts';
 
 export const NODE_PORTS_CONDITION = 'NodePortsAllocated';
@@ -72,20 +73,7 @@ export function planNodePorts(services: readonly Service[], now: Date): Controll
 }
 
 function warning(svc: Service, reason: string, message: string): ControllerAction {
-  return {
-    type: 'event',
-    event: {
-      involvedObject: {
-        kind: 'Service',
-        namespace: svc.metadata.namespace ?? 'default',
-        name: svc.metadata.name,
-        ...(svc.metadata.uid ? { uid: svc.metadata.uid } : {}),
-      },
-      type: 'Warning',
-      reason,
-      message,
-    },
-  };
+  return objectEvent(svc, 'Warning', reason, message);
 }
 
 /** Writes the condition (and warns) only when it changes, so a resync of a lasting conflict stays quiet. */

@@ -10,6 +10,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Job, Pod } from '../../../shared/model/types.ts';
 import type { ControllerAction, ReconcileResult } from '../controllerTypes.ts';
+import { objectEvent } from '../objectEvent.ts';
 import { isPodActive, isPodReady } from '../podUtil.ts';
 import {
   BACKOFF_LIMIT_EXCEEDED,
@@ -313,20 +314,7 @@ function podDeletion(job: Job, pod: Pod): ControllerAction {
 }
 
 function jobEvent(job: Job, type: 'Normal' | 'Warning', reason: string, message: string): ControllerAction {
-  return {
-    type: 'event',
-    event: {
-      involvedObject: {
-        kind: 'Job',
-        namespace: namespaceOf(job),
-        name: job.metadata.name,
-        ...(job.metadata.uid ? { uid: job.metadata.uid } : {}),
-      },
-      type,
-      reason,
-      message,
-    },
-  };
+  return objectEvent(job, type, reason, message);
 }
 
 function namespaceOf(job: Job): string {

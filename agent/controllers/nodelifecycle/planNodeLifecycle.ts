@@ -9,6 +9,7 @@
 //   Terminating until it comes back and stops them; their controllers do not count them (not active) and
 //   create replacements.
 // Finished pods (Succeeded, Failed) are left alone: they run nothing, and a Job still counts them.
+
 import { isDeepStrictEqual } from 'node:util';
 import type { KubeObject } from '../../../shared/model/meta.ts';
 import type { Node, Pod, PodStatus } from '../../../shared/model/types.ts';
@@ -16,6 +17,7 @@ import { DEFAULT_POD_GRACE_SECONDS } from '../../api/podDeletion.ts';
 import type { EventRecord } from '../../events/EventRecorder.ts';
 import { conditionTime } from '../../node/nodeConditions.ts';
 import type { ControllerAction, ReconcileResult } from '../controllerTypes.ts';
+import { objectEvent } from '../objectEvent.ts';
 import { DEFAULT_TOLERATION_SECONDS, evictionTime } from './evictionTiming.ts';
 import { desiredTaints, nodeReadyStatus, type Taint } from './taints.ts';
 
@@ -113,11 +115,5 @@ function markNotReady(pod: Pod, now: Date): ControllerAction[] {
 }
 
 function podEvent(pod: Pod, type: EventRecord['type'], reason: string, message: string): ControllerAction {
-  const involvedObject = {
-    kind: 'Pod',
-    namespace: pod.metadata.namespace ?? 'default',
-    name: pod.metadata.name,
-    ...(pod.metadata.uid ? { uid: pod.metadata.uid } : {}),
-  };
-  return { type: 'event', event: { involvedObject, type, reason, message, source: SOURCE } };
+  return objectEvent(pod, type, reason, message, SOURCE);
 }

@@ -4,9 +4,9 @@
 // pod: a pod adopted now is not also deleted now (the next reconcile may choose it).
 
 import type { Pod, ReplicaSet } from '../../../shared/model/types.ts';
-import type { EventRecord } from '../../events/EventRecorder.ts';
 import type { ControllerAction, ReconcileResult } from '../controllerTypes.ts';
 import { generatedPodName } from '../generatedNames.ts';
+import { objectEvent } from '../objectEvent.ts';
 import { isControlledBy } from '../ownerRefs.ts';
 import { isPodActive, podFromTemplate } from '../podUtil.ts';
 import { claimPods } from './claimPods.ts';
@@ -105,16 +105,5 @@ function freeName(base: string, taken: ReadonlySet<string>, randomSuffix: (n: nu
 }
 
 function event(rs: ReplicaSet, reason: string, message: string): ControllerAction {
-  const record: EventRecord = {
-    involvedObject: {
-      kind: 'ReplicaSet',
-      namespace: rs.metadata.namespace ?? 'default',
-      name: rs.metadata.name,
-      ...(rs.metadata.uid !== undefined ? { uid: rs.metadata.uid } : {}),
-    },
-    type: 'Normal',
-    reason,
-    message,
-  };
-  return { type: 'event', event: record };
+  return objectEvent(rs, 'Normal', reason, message);
 }

@@ -10,6 +10,7 @@
 
 import type { KubeObject } from '../../../shared/model/meta.ts';
 import type { Node, Pod, PodStatus } from '../../../shared/model/types.ts';
+import { involvedObjectOf } from '../../events/EventRecorder.ts';
 import { ASSIGNED_TERM_ANNOTATION } from '../../kubelet/sync/fencing.ts';
 import type {
   ClusterView,
@@ -35,15 +36,6 @@ export const MAX_PLACEMENTS_PER_PASS = 1000;
 
 type PodCondition = NonNullable<PodStatus['conditions']>[number];
 
-function involved(pod: Pod) {
-  return {
-    kind: 'Pod',
-    namespace: pod.metadata.namespace ?? 'default',
-    name: pod.metadata.name,
-    ...(pod.metadata.uid ? { uid: pod.metadata.uid } : {}),
-  };
-}
-
 /** The binding: spec.nodeName and the term, on a copy (objects from the view are frozen). */
 export function bindingActions(placement: Placement, term: number): ControllerAction[] {
   const { pod, nodeName } = placement;
@@ -61,7 +53,7 @@ export function bindingActions(placement: Placement, term: number): ControllerAc
     {
       type: 'event',
       event: {
-        involvedObject: involved(pod),
+        involvedObject: involvedObjectOf(pod),
         type: 'Normal',
         reason: 'Scheduled',
         message: `Successfully assigned ${namespace}/${pod.metadata.name} to ${nodeName}`,
@@ -105,7 +97,7 @@ export function unschedulableActions(failure: SchedulingFailure, now: Date): Con
     },
     {
       type: 'event',
-      event: { involvedObject: involved(pod), type: 'Warning', reason: 'FailedScheduling', message },
+      event: { involvedObject: involvedObjectOf(pod), type: 'Warning', reason: 'FailedScheduling', message },
     },
   ];
 }

@@ -2,18 +2,13 @@
 
 import type { Pod, PodStatus } from '../../../shared/model/types.ts';
 import type { EventRecord, InvolvedObject } from '../../events/EventRecorder.ts';
+import { involvedObjectOf } from '../../events/EventRecorder.ts';
 import { SANDBOX_CONTAINER_NAME } from '../plan/labels.ts';
 import type { PodSyncAction } from '../plan/podSyncActions.ts';
 import { type ActionOutcome, pullFailureMessage } from './executeActions.ts';
 
 export function podObject(pod: Pod, fieldPath?: string): InvolvedObject {
-  return {
-    kind: 'Pod',
-    namespace: pod.metadata.namespace ?? 'default',
-    name: pod.metadata.name,
-    ...(pod.metadata.uid ? { uid: pod.metadata.uid } : {}),
-    ...(fieldPath ? { fieldPath } : {}),
-  };
+  return involvedObjectOf(pod, fieldPath);
 }
 
 /** `spec.containers{web}` or `spec.initContainers{setup}`. */
