@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { POD_TEMPLATE_HASH_LABEL } from '../../agent/controllers/deployment/podTemplateHash.ts';
+import { POD_TEMPLATE_HASH_LABEL } from '../../agent/controllers/podTemplateHash.ts';
 import type { Uid } from '../../shared/model/meta.ts';
 import type { Deployment, Pod, ReplicaSet } from '../../shared/model/types.ts';
 import {

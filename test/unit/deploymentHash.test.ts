@@ -1,16 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import {
+  resolveFenceposts,
+  valueFromIntOrPercent,
+} from '../../agent/controllers/deployment/rolloutBounds.ts';
+import {
   canonicalJson,
   computeHash,
   equalIgnoreHash,
   fnv32a,
   POD_TEMPLATE_HASH_LABEL,
   safeEncodeString,
-} from '../../agent/controllers/deployment/podTemplateHash.ts';
-import {
-  resolveFenceposts,
-  valueFromIntOrPercent,
-} from '../../agent/controllers/deployment/rolloutBounds.ts';
+} from '../../agent/controllers/podTemplateHash.ts';
 import type { PodTemplate } from '../../shared/model/types.ts';
 import { deploymentManifest } from './deploymentFixtures.ts';
 

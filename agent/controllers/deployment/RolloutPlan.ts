@@ -7,8 +7,8 @@ import type { Deployment, ReplicaSet } from '../../../shared/model/types.ts';
 import type { EventRecord, EventType } from '../../events/EventRecorder.ts';
 import { involvedObjectOf } from '../../events/EventRecorder.ts';
 import type { ControllerAction } from '../controllerTypes.ts';
+import { canonicalJson } from '../podTemplateHash.ts';
 import type { DeploymentStatus } from './deploymentConditions.ts';
-import { canonicalJson } from './podTemplateHash.ts';
 import { specReplicas } from './replicaSetCounts.ts';
 import { replicasAnnotationsNeedUpdate, setReplicasAnnotations } from './revisionAnnotations.ts';
 

@@ -4,8 +4,8 @@
 
 import type { ReplicaSet } from '../../../shared/model/types.ts';
 import { newControllerRef } from '../ownerRefs.ts';
+import { computeHash, equalIgnoreHash, POD_TEMPLATE_HASH_LABEL } from '../podTemplateHash.ts';
 import { getCondition, newCondition, PROGRESSING, REASON, setCondition } from './deploymentConditions.ts';
-import { computeHash, equalIgnoreHash, POD_TEMPLATE_HASH_LABEL } from './podTemplateHash.ts';
 import { hasProgressDeadline } from './progressDeadline.ts';
 import type { RolloutPlan } from './RolloutPlan.ts';
 import { byCreation } from './replicaSetCounts.ts';

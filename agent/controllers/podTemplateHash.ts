@@ -3,7 +3,7 @@
 // (rand.SafeEncodeString). Kubernetes hashes Go's printed struct; Shoal hashes a canonical JSON form, so the
 // value differs from Kubernetes' but is just as stable: it depends only on the template and collisionCount.
 
-import type { PodTemplate } from '../../../shared/model/types.ts';
+import type { PodTemplate } from '../../shared/model/types.ts';
 
 /** The label the deployment controller adds to a replica set, its selector and its template. */
 export const POD_TEMPLATE_HASH_LABEL = 'pod-template-hash';
