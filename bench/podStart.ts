@@ -17,6 +17,7 @@ import {
   apiRequest,
   openWatch,
   removeClusterContainers,
+  removeContainersLabelled,
   sleep,
   startCluster,
 } from './support/cluster.ts';
@@ -130,25 +131,13 @@ async function dockerCliStarts(): Promise<number[]> {
   return times;
 }
 
-async function removeByLabel(docker: Docker, label: string): Promise<void> {
-  const list = await docker.listContainers({ all: true, filters: { label: [label] } });
-  await Promise.all(
-    list.map((c) =>
-      docker
-        .getContainer(c.Id)
-        .remove({ force: true })
-        .catch(() => {}),
-    ),
-  );
-}
-
 export async function run(): Promise<unknown> {
   const docker = new Docker();
-  await removeByLabel(docker, BASELINE_LABEL);
+  await removeContainersLabelled(BASELINE_LABEL, docker);
   const baselineApi = summarize(await dockerApiStarts(docker));
-  await removeByLabel(docker, BASELINE_LABEL);
+  await removeContainersLabelled(BASELINE_LABEL, docker);
   const baselineCli = summarize(await dockerCliStarts());
-  await removeByLabel(docker, BASELINE_LABEL);
+  await removeContainersLabelled(BASELINE_LABEL, docker);
 
   const cluster = await startCluster([NODE], { logFormat: 'json' });
   try {

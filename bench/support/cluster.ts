@@ -339,12 +339,12 @@ export function openWatch(
 /** Removes every container the kubelets of the cluster with this join key made (agents leave them running). */
 export async function removeClusterContainers(joinKey: string): Promise<void> {
   if (!joinKey) return;
-  const cluster = clusterIdOfJoinKey(joinKey);
-  const docker = new Docker();
-  const list = await docker.listContainers({
-    all: true,
-    filters: { label: [`${LABELS.cluster}=${cluster}`] },
-  });
+  await removeContainersLabelled(`${LABELS.cluster}=${clusterIdOfJoinKey(joinKey)}`);
+}
+
+/** Force-removes every container carrying `label` (`key` or `key=value`). */
+export async function removeContainersLabelled(label: string, docker = new Docker()): Promise<void> {
+  const list = await docker.listContainers({ all: true, filters: { label: [label] } });
   await Promise.all(
     list.map((c) =>
       docker
