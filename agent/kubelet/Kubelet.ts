@@ -73,6 +73,7 @@ export class Kubelet {
   #unwatch: (() => void) | undefined;
   #lastError = '';
   #currentTick: Promise<void> = Promise.resolve();
+  #volumesStale = true;
 
   constructor(opts: KubeletOptions) {
     this.#o = opts;
@@ -175,10 +176,18 @@ export class Kubelet {
         this.#workers.set(uid, worker);
       }
       worker.offer(pod, observed);
-      if (worker.finished) this.#workers.delete(uid);
+      if (worker.finished) {
+        this.#workers.delete(uid);
+        this.#volumesStale = true;
+      }
     }
     this.#o.probes.sync([...this.#workers.values()].flatMap((w) => w.probeTargets()));
-    await this.#o.volumes.removeExcept(new Set(uids));
+    // Volumes of pods that are gone: after a pod finished, and once at start (a restarted agent's leftovers),
+    // not on every tick.
+    if (this.#volumesStale) {
+      this.#volumesStale = false;
+      await this.#o.volumes.removeExcept(new Set([...pods.keys(), ...byPod.keys(), ...this.#workers.keys()]));
+    }
   }
 }
 
