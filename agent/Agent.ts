@@ -13,6 +13,8 @@
 //   6. election among the voter Nodes; while leading (with quorum) the leader's duties and the controllers
 //      (ControllerManager) run
 //   7. the kubelet on the local Docker engine (unless --no-workloads), retrying while the engine is away
+//   7b. the service proxy: every Service on this agent's service address (and the Docker bridge gateway for
+//      this host's pods, with their DNS), each connection to a Ready endpoint, over the swarm when remote
 //   8. the local API on 127.0.0.1 with a bearer token (plus events and pod logs/exec/port-forward),
 //      recorded in api.json for the CLI
 // Stop (SIGINT/SIGTERM): API down, kubelet loop stopped, leadership dropped, swarm left, document flushed.
@@ -32,6 +34,7 @@ import { generateApiToken, removeApiInfo, writeApiInfo } from './api/apiInfo.ts'
 import type { ClusterStatus } from './api/clusterStatus.ts';
 import { eventsApi } from './api/eventsApi.ts';
 import { podStreamsApi } from './api/podStreamsApi.ts';
+import { type ProxyStatus, proxyApi } from './api/proxyApi.ts';
 import { type ApiServer, startApiServer } from './api/server.ts';
 import { SHOAL_VERSION } from './cli/commands/version.ts';
 import {
@@ -61,6 +64,7 @@ import { gatherNodeFacts } from './node/nodeFacts.ts';
 import { buildNode, PEER_ID_ANNOTATION, SWARM_ADDRESSES_ANNOTATION } from './node/nodeInfo.ts';
 import { PeerChannels } from './peer/peerChannels.ts';
 import { PodStreams } from './podstreams/PodStreams.ts';
+import { ProxyService } from './proxy/ProxyService.ts';
 
 export interface AgentTimings {
   heartbeatMs?: number;
@@ -87,7 +91,16 @@ export interface AgentOptions {
   runWorkloads?: boolean;
   /** Let pods run privileged containers (refused by default). */
   allowPrivileged?: boolean;
+  /** Where the host reaches Services through this agent (default 127.0.0.1; `shoal up` gives each its own). */
+  serviceAddress?: string;
+  /** Serve Services and DNS to this host's pods on the Docker bridge (default true; one agent per host). */
+  servePods?: boolean;
+  /** The pods' DNS port on the bridge gateway (default 53). */
+  dnsPort?: number;
 }
+
+/** Where the host reaches Services when the agent is not told otherwise. */
+export const DEFAULT_SERVICE_ADDRESS = '127.0.0.1';
 
 /** How often the agent re-checks its own Node object against the machine (and repairs lost races). */
 const NODE_REFRESH_MS = 15_000;
@@ -113,6 +126,7 @@ export class Agent {
   #eventBroadcast?: EventBroadcast;
   #podStreams?: PodStreams;
   #controllers?: ControllerManager;
+  #proxy?: ProxyService;
   #nodeRefresh: Promise<void> | undefined;
   #stopped = false;
   readonly #abort = new AbortController();
@@ -247,6 +261,19 @@ export class Agent {
     this.#updateVoters();
     await this.#election.start();
 
+    this.#proxy = new ProxyService({
+      store,
+      nodeName: this.#nodeName,
+      podStreams: this.#podStreams,
+      recorder: this.#events,
+      logger: log.child({ part: 'proxy' }),
+      serviceAddress: this.#o.serviceAddress ?? DEFAULT_SERVICE_ADDRESS,
+      servePods: this.#o.servePods ?? true,
+      docker: this.#docker,
+      ...(this.#o.dnsPort !== undefined ? { dnsPort: this.#o.dnsPort } : {}),
+    });
+    this.#proxy.start();
+
     if (this.#o.runWorkloads !== false) {
       this.#kubelet = new KubeletService({
         store,
@@ -261,6 +288,8 @@ export class Agent {
         ...(this.#o.timings?.backOff ? { backOff: { ...DEFAULT_BACK_OFF, ...this.#o.timings.backOff } } : {}),
         docker: this.#docker,
         onImagesChanged: () => void this.refreshNode().catch(() => {}),
+        serviceHost: () => this.#proxy?.podServiceHost,
+        clusterDns: () => this.#proxy?.clusterDns,
       });
       this.#kubelet.start();
     }
@@ -289,6 +318,7 @@ export class Agent {
       extensions: [
         eventsApi({ log: this.#events, logger: log.child({ part: 'api' }) }),
         podStreamsApi({ podStreams: this.#podStreams, logger: log.child({ part: 'api' }) }),
+        proxyApi(() => this.proxyStatus()),
       ],
     });
     await writeApiInfo(dataDir, { url: this.#api.url, token, pid: process.pid });
@@ -314,6 +344,18 @@ export class Agent {
     };
   }
 
+  /** This agent's service proxy: its addresses and listeners (`GET /shoal/v1/proxy`). */
+  proxyStatus(): ProxyStatus {
+    const podAddress = this.#proxy?.podServiceHost;
+    return {
+      node: this.#nodeName,
+      serviceAddress: this.#o.serviceAddress ?? DEFAULT_SERVICE_ADDRESS,
+      ...(podAddress ? { podAddress } : {}),
+      servesPods: this.#o.servePods ?? true,
+      listeners: this.#proxy?.listeners() ?? [],
+    };
+  }
+
   async stop(): Promise<void> {
     if (this.#stopped) return;
     this.#stopped = true;
@@ -323,6 +365,7 @@ export class Agent {
     await this.#api?.close();
     await removeApiInfo(this.#o.dataDir, process.pid).catch(() => {});
     this.#podStreams?.close();
+    await this.#proxy?.stop();
     await this.#kubelet?.stop();
     this.#controllers?.stepDown();
     this.#duties?.stepDown();

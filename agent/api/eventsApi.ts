@@ -12,7 +12,7 @@ import type { EventLog } from '../events/EventLog.ts';
 import type { ApiExtension } from './extensions.ts';
 import { sendJson, sendStatus } from './http.ts';
 import { failure, type KubeStatus, notFound, StatusError } from './kubeStatus.ts';
-import { parseResourcePath, WATCH_PATH } from './paths.ts';
+import { parseResourcePath, WATCH_PATH } from '../../shared/api/paths.ts';
 import { listObjects } from './resources.ts';
 import { watchSpecFromQuery } from './watch.ts';
 import { serveHttpWatch, WatchSockets } from './watchTransports.ts';

@@ -9,7 +9,7 @@ import { handleDelete, refuseInTerminatingNamespace } from './deletionPolicy.ts'
 import { readJson, sendJson, sendStatus } from './http.ts';
 import { badRequest, failure, notFound, StatusError } from './kubeStatus.ts';
 import { selectorsFromQuery } from './listOptions.ts';
-import type { ResourceRoute } from './paths.ts';
+import type { ResourceRoute } from '../../shared/api/paths.ts';
 
 export interface KubeList {
   apiVersion: string;

@@ -16,7 +16,7 @@ import { discoveryDocument } from './discovery.ts';
 import type { ApiExtension } from './extensions.ts';
 import { readJson, sendJson, sendStatus } from './http.ts';
 import { badRequest, failure, type KubeStatus, statusFromError } from './kubeStatus.ts';
-import { APPLY_PATH, parseResourcePath, STATUS_PATH, WATCH_PATH } from './paths.ts';
+import { APPLY_PATH, parseResourcePath, STATUS_PATH, WATCH_PATH } from '../../shared/api/paths.ts';
 import { handleResource } from './resources.ts';
 import { watchSpecFromQuery } from './watch.ts';
 import { rejectUpgrade, serveHttpWatch, WatchSockets } from './watchTransports.ts';

@@ -7,7 +7,7 @@ import type { ApplyResponse } from '../api/apply.ts';
 import type { ClusterStatus } from '../api/clusterStatus.ts';
 import type { PropagationPolicy } from '../api/deletionPolicy.ts';
 import type { KubeStatus } from '../api/kubeStatus.ts';
-import { APPLY_PATH, resourcePath, STATUS_PATH, WATCH_PATH } from '../api/paths.ts';
+import { APPLY_PATH, resourcePath, STATUS_PATH, WATCH_PATH } from '../../shared/api/paths.ts';
 import type { KubeList } from '../api/resources.ts';
 import type { WatchMessage } from '../api/watch.ts';
 import { CliError, EXIT } from './exitCodes.ts';

@@ -42,6 +42,8 @@ export interface KubeletOptions {
   recorder: EventRecorder;
   /** The pause image the sandboxes run (ensureSandboxImage). */
   sandboxImage: string;
+  /** Where the service DNS answers pods, while it does (ClusterFirst pods get it as their nameserver). */
+  clusterDns?: () => string | undefined;
   volumes: PodVolumeManager;
   env: PodEnvResolver;
   probes: ProbeResults;

@@ -8,8 +8,10 @@
 import path from 'node:path';
 import Docker from 'dockerode';
 import type { Logger } from 'pino';
+import type { Service } from '../../shared/model/types.ts';
 import type { ClusterStore } from '../../shared/store/ClusterStore.ts';
 import type { EventRecorder } from '../events/EventRecorder.ts';
+import { serviceEnvVars } from '../proxy/serviceEnv.ts';
 import { INVALID_ENV_NAMES_REASON, invalidEnvNamesMessage, resolvePodEnv } from './env/resolvePodEnv.ts';
 import { Kubelet } from './Kubelet.ts';
 import type { BackOffConfig } from './plan/backoff.ts';
@@ -42,6 +44,10 @@ export interface KubeletServiceOptions {
   retryMs?: number;
   /** Called after an image was pulled, so the Node's image list is refreshed. */
   onImagesChanged?: () => void;
+  /** Where pods on this node reach Services (their `*_SERVICE_HOST`), while the proxy serves them. */
+  serviceHost?: () => string | undefined;
+  /** Where the service DNS answers pods on this node, while it does. */
+  clusterDns?: () => string | undefined;
 }
 
 const DEFAULT_RETRY_MS = 10_000;
@@ -103,7 +109,8 @@ export class KubeletService {
         recorder: o.recorder,
         sandboxImage,
         volumes: volumeManager(volumes),
-        env: envResolver(o.store, o.recorder),
+        env: envResolver(o.store, o.recorder, o.serviceHost),
+        ...(o.clusterDns ? { clusterDns: o.clusterDns } : {}),
         probes,
         highestTerm: o.highestTerm,
         ...(o.hostIP() ? { hostIP: o.hostIP() as string } : {}),
@@ -142,11 +149,22 @@ function volumeManager(volumes: PodVolumes): PodVolumeManager {
 }
 
 /** Env from the document; skipped envFrom keys are told once per pod and source, as the kubelet does. */
-function envResolver(store: ClusterStore, recorder: EventRecorder): PodEnvResolver {
+function envResolver(
+  store: ClusterStore,
+  recorder: EventRecorder,
+  serviceHost: (() => string | undefined) | undefined,
+): PodEnvResolver {
   const told = new Set<string>();
   return {
     resolve(pod) {
       const resolved = resolvePodEnv(pod, store);
+      const host = pod.spec.enableServiceLinks === false ? undefined : serviceHost?.();
+      if (host) {
+        const services = serviceEnvVars(store.list('Service') as Service[], pod.metadata.namespace ?? 'default', host);
+        for (const c of [...(pod.spec.initContainers ?? []), ...pod.spec.containers]) {
+          resolved[c.name] = { ...resolved[c.name], services };
+        }
+      }
       for (const env of Object.values(resolved)) {
         for (const skipped of env.invalidEnvFromKeys ?? []) {
           const message = invalidEnvNamesMessage(pod, skipped);

@@ -24,6 +24,26 @@ export const LOOPBACK = '127.0.0.1';
 
 export const agentDir = (dir: string, name: string) => path.join(dir, 'agents', name);
 
+/**
+ * Where the `index`th local agent serves Services to this machine: each its own loopback address
+ * (127.0.1.1, 127.0.1.2, …), so agents sharing the host never collide on a port.
+ */
+export function localServiceAddress(index: number): string {
+  return `127.0.1.${index + 1}`;
+}
+
+/**
+ * The `shoal agent` arguments of the `index`th local agent. The agents share one Docker engine, so only the
+ * first serves Services and DNS to the pods on its bridge; the others' pods use it too.
+ */
+export function localAgentArgs(dir: string, name: string, index: number): string[] {
+  return [
+    ...['--data-dir', agentDir(dir, name), '--host', LOOPBACK, '--node-name', name],
+    ...['--service-address', localServiceAddress(index)],
+    ...(index === 0 ? [] : ['--no-pod-services']),
+  ];
+}
+
 /** `my-laptop-1`: the host name made a valid node name (DNS-1123), numbered. */
 export function localNodeName(index: number, hostname = os.hostname()): string {
   const base =

@@ -99,6 +99,8 @@ export interface ClusterOptions {
   nodeArgs?: string[];
   /** The `shoal` entry point to run (e.g. a bundled build, for diagnosis). Default: bin/shoal.js. */
   entry?: string;
+  /** The agent that serves the host's pods on the Docker bridge (ports and DNS on :53); default none. */
+  podServices?: string;
 }
 
 export class BenchCluster {
@@ -108,6 +110,7 @@ export class BenchCluster {
   founder = '';
   readonly agents = new Map<string, BenchAgent>();
   readonly #o: ClusterOptions;
+  readonly #addresses = new Map<string, number>();
   readonly #lineListeners = new Set<(agent: BenchAgent, line: LogLine) => void>();
 
   constructor(opts: ClusterOptions = {}) {
@@ -132,6 +135,12 @@ export class BenchCluster {
     return path.join(this.root, name);
   }
 
+  /** 127.89.<this process>.<agent>: where the host reaches Services through that agent. */
+  serviceAddress(name: string): string {
+    if (!this.#addresses.has(name)) this.#addresses.set(name, this.#addresses.size + 1);
+    return `127.89.${(process.pid % 250) + 1}.${this.#addresses.get(name)}`;
+  }
+
   /** Called for every parsed log line of every agent. Returns the function that removes the listener. */
   onLine(listener: (agent: BenchAgent, line: LogLine) => void): () => void {
     this.#lineListeners.add(listener);
@@ -141,6 +150,9 @@ export class BenchCluster {
   start(name: string): BenchAgent {
     const format = this.#o.logFormat ?? 'json';
     const args = ['agent', '--data-dir', this.dir(name), '--node-name', name, '--host', '127.0.0.1'];
+    // Each agent its own loopback address for Services; none serves the bridge unless a bench asks.
+    args.push('--service-address', this.serviceAddress(name));
+    if (this.#o.podServices !== name) args.push('--no-pod-services');
     args.push('--log-format', format, ...(this.#o.agentArgs ?? []));
     // A member's data directory already names its cluster, so --join only matters on the first start.
     if (name !== this.founder) args.push('--join', this.key);

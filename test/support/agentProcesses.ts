@@ -33,6 +33,7 @@ export class TestCluster {
   key = '';
   founder = '';
   readonly agents = new Map<string, RunningAgent>();
+  readonly #addresses = new Map<string, number>();
 
   async init(founder: string): Promise<void> {
     this.founder = founder;
@@ -58,7 +59,18 @@ export class TestCluster {
     return path.join(this.root, name);
   }
 
-  start(name: string, extra: string[] = []): RunningAgent {
+  /** 127.88.<this process>.<agent>: where the host reaches Services through that agent. */
+  serviceAddress(name: string): string {
+    if (!this.#addresses.has(name)) this.#addresses.set(name, this.#addresses.size + 1);
+    return `127.88.${(process.pid % 250) + 1}.${this.#addresses.get(name)}`;
+  }
+
+  /**
+   * Starts (or restarts) an agent. Each agent of each test run serves Services on its own loopback address
+   * (serviceAddress), so test files running side by side never collide on a port; only an agent started
+   * with `podServices` serves the host's pods on the Docker bridge (ports and DNS on :53, one per host).
+   */
+  start(name: string, extra: string[] = [], opts: { podServices?: boolean } = {}): RunningAgent {
     const args = [
       'agent',
       '--data-dir',
@@ -67,6 +79,9 @@ export class TestCluster {
       name,
       '--host',
       '127.0.0.1',
+      '--service-address',
+      this.serviceAddress(name),
+      ...(opts.podServices ? [] : ['--no-pod-services']),
       ...FAST_TIMINGS,
     ];
     // Joining is idempotent: a member's data directory already names its cluster, so --join is ignored then.

@@ -1,4 +1,5 @@
 // `shoal agent`: run this machine's headless agent in the foreground until SIGINT or SIGTERM.
+import { isIP } from 'node:net';
 import { Command, Option } from 'commander';
 import { Agent } from '../../Agent.ts';
 import { parseJoinKey } from '../../cluster/joinKey.ts';
@@ -22,6 +23,9 @@ interface AgentCliOptions {
   backOffMs?: string;
   workloads?: boolean;
   allowPrivileged?: boolean;
+  serviceAddress?: string;
+  podServices?: boolean;
+  dnsPort?: string;
 }
 
 function positiveInt(flag: string, value: string | undefined): number | undefined {
@@ -30,6 +34,13 @@ function positiveInt(flag: string, value: string | undefined): number | undefine
   if (!Number.isInteger(n) || n < 0)
     throw new CliError(`error: ${flag} must be a non-negative integer, got "${value}"`, EXIT.usage);
   return n;
+}
+
+function serviceAddressOption(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (isIP(value) === 0)
+    throw new CliError(`error: --service-address must be an IP address, got "${value}"`, EXIT.usage);
+  return value;
 }
 
 /** Resolves when the process is asked to stop. */
@@ -58,6 +69,15 @@ export function agentCommand(_io: CliIo): Command {
     .addOption(new Option('--host <address>', 'UDP address the DHT binds to (127.0.0.1: this machine only)'))
     .option('--no-workloads', 'run no pods on this machine (it still replicates, votes and serves the API)')
     .option('--allow-privileged', 'let pods on this machine run privileged containers')
+    .option(
+      '--service-address <ip>',
+      'where this machine reaches Services (and NodePorts) through this agent (default: 127.0.0.1)',
+    )
+    .option(
+      '--no-pod-services',
+      "serve Services only on --service-address: not to this host's pods (Docker bridge, DNS) nor NodePorts on its addresses (another agent on this host does)",
+    )
+    .addOption(new Option('--dns-port <port>').hideHelp())
     .addOption(new Option('--back-off-ms <ms>').hideHelp())
     .addOption(new Option('--heartbeat-ms <ms>').hideHelp())
     .addOption(new Option('--node-grace-ms <ms>').hideHelp())
@@ -94,6 +114,9 @@ SIGINT or SIGTERM stops the agent cleanly: it saves, leaves the swarm and keeps 
         apiPort: positiveInt('--api-port', opts.apiPort),
         runWorkloads: opts.workloads !== false,
         allowPrivileged: opts.allowPrivileged === true,
+        serviceAddress: serviceAddressOption(opts.serviceAddress),
+        servePods: opts.podServices !== false,
+        dnsPort: positiveInt('--dns-port', opts.dnsPort),
         timings: {
           backOff: backOffMs ? { baseMs: backOffMs } : undefined,
           heartbeatMs: positiveInt('--heartbeat-ms', opts.heartbeatMs),

@@ -6,11 +6,20 @@
 import { posix } from 'node:path';
 import { toBytes, toMillicores } from '../../../shared/model/quantity.ts';
 import type { Container, Pod } from '../../../shared/model/types.ts';
-import type { BindMount, ContainerCreateSpec, EnvVar, PortMapping } from '../runtime/ContainerRuntime.ts';
+import type {
+  BindMount,
+  ContainerCreateSpec,
+  DnsSettings,
+  EnvVar,
+  PortMapping,
+} from '../runtime/ContainerRuntime.ts';
+import { CLUSTER_DOMAIN } from '../../proxy/dns/serviceNameResolver.ts';
 import { type ContainerIdentity, containerLabels, engineContainerName } from './labels.ts';
 
 /** Values the caller read from configMaps and secrets for one container (agent/kubelet/env/resolvePodEnv.ts). */
 export interface ResolvedEnv {
+  /** The Services' variables (`WEB_SERVICE_HOST`…), unless the pod turned service links off. */
+  services?: EnvVar[];
   /** `envFrom`, expanded (prefix applied) in order. */
   envFrom?: EnvVar[];
   /** The value of each `env` entry whose `valueFrom` is a configMapKeyRef or secretKeyRef and was found. */
@@ -101,7 +110,12 @@ export function buildContainerSpec(input: ContainerSpecInput): SpecResult {
  * The sandbox holds the pod's network, so it publishes every host port of every container (a joined
  * container may not) and carries the pod's hostname.
  */
-export function buildSandboxSpec(pod: Pod, identity: ContainerIdentity, image: string): ContainerCreateSpec {
+export function buildSandboxSpec(
+  pod: Pod,
+  identity: ContainerIdentity,
+  image: string,
+  clusterDns?: string,
+): ContainerCreateSpec {
   const ports: PortMapping[] = [];
   for (const c of [...(pod.spec.initContainers ?? []), ...pod.spec.containers]) {
     for (const p of c.ports ?? []) {
@@ -119,16 +133,37 @@ export function buildSandboxSpec(pod: Pod, identity: ContainerIdentity, image: s
     hostname: pod.spec.hostname ?? pod.metadata.name,
   };
   if (ports.length > 0) spec.ports = ports;
+  const dns = podDns(pod, clusterDns);
+  if (dns) spec.dns = dns;
   return spec;
+}
+
+/**
+ * A ClusterFirst pod (the default) resolves through the node's service DNS with Kubernetes' search path, so
+ * `web`, `web.ns` and `web.ns.svc.cluster.local` all find a Service; `Default` keeps the node's resolv.conf.
+ * Without a service DNS on this node, the pod keeps the engine's default rather than a dead nameserver.
+ */
+export function podDns(pod: Pod, clusterDns: string | undefined): DnsSettings | undefined {
+  if ((pod.spec.dnsPolicy ?? 'ClusterFirst') !== 'ClusterFirst' || !clusterDns) return undefined;
+  const namespace = pod.metadata.namespace ?? 'default';
+  return {
+    servers: [clusterDns],
+    searches: [`${namespace}.svc.${CLUSTER_DOMAIN}`, `svc.${CLUSTER_DOMAIN}`, CLUSTER_DOMAIN],
+    options: ['ndots:5'],
+  };
 }
 
 type EnvResult = { ok: true; env: EnvVar[] } | { ok: false; reason: string; message: string };
 
-/** envFrom first, then env, a later variable replacing an earlier one of the same name (Kubernetes' order). */
+/**
+ * Service variables first, then envFrom, then env, a later variable replacing an earlier one of the same name
+ * (Kubernetes' order).
+ */
 function buildEnv(input: ContainerSpecInput): EnvResult {
   const error = input.resolvedEnv?.error;
   if (error !== undefined) return { ok: false, reason: CONFIG_ERROR, message: error };
   const values = new Map<string, string>();
+  for (const v of input.resolvedEnv?.services ?? []) values.set(v.name, v.value);
   for (const v of input.resolvedEnv?.envFrom ?? []) values.set(v.name, v.value);
   for (const v of input.container.env ?? []) {
     const from = v.valueFrom;

@@ -129,7 +129,7 @@ class PodSync {
     if (live.length > 0) return undefined;
     if (sandbox) this.actions.push(removeAction(sandbox));
     const identity = this.identity('sandbox', SANDBOX_CONTAINER_NAME, group ? group.maxAttempt + 1 : 0);
-    const spec = buildSandboxSpec(this.pod, identity, this.input.sandboxImage);
+    const spec = buildSandboxSpec(this.pod, identity, this.input.sandboxImage, this.input.clusterDns);
     this.actions.push({ type: 'createSandbox', container: SANDBOX_CONTAINER_NAME, spec });
     this.actions.push({ type: 'startContainer', container: SANDBOX_CONTAINER_NAME, name: spec.name });
     return undefined;

@@ -36,6 +36,8 @@ export interface PodSyncInput {
   allowPrivileged: boolean;
   /** The sandbox image the kubelet built locally. */
   sandboxImage: string;
+  /** Where the node's service DNS answers pods (ClusterFirst pods use it), when it does. */
+  clusterDns?: string;
   readiness?: Readonly<Record<string, boolean>>;
   started?: Readonly<Record<string, boolean>>;
   hostIP?: string;

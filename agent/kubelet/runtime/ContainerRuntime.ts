@@ -106,6 +106,14 @@ export interface ContainerCreateSpec {
   sandboxId?: string;
   /** Only for a container that does not join a sandbox. */
   hostname?: string;
+  /** Only for a container that does not join a sandbox: its resolv.conf (the pod's DNS). */
+  dns?: DnsSettings;
+}
+
+export interface DnsSettings {
+  servers: string[];
+  searches: string[];
+  options: string[];
 }
 
 export interface PullProgress {

@@ -35,6 +35,11 @@ export function toCreateOptions(spec: ContainerCreateSpec): Docker.ContainerCrea
     Binds: (spec.mounts ?? []).map((m) => `${m.hostPath}:${m.containerPath}${m.readOnly ? ':ro' : ''}`),
   };
   if (joined) hostConfig.NetworkMode = `container:${spec.sandboxId}`;
+  else if (spec.dns) {
+    hostConfig.Dns = spec.dns.servers;
+    hostConfig.DnsSearch = spec.dns.searches;
+    hostConfig.DnsOptions = spec.dns.options;
+  }
   else if (Object.keys(bindings).length > 0) hostConfig.PortBindings = bindings;
   if (spec.resources?.cpuMillicores !== undefined) {
     hostConfig.NanoCpus = Math.round(spec.resources.cpuMillicores * 1_000_000);

@@ -40,6 +40,8 @@ export interface PodWorkerDeps {
   cluster?: string;
   recorder: EventRecorder;
   sandboxImage: string;
+  /** Where the service DNS answers pods, while it does. */
+  clusterDns?: () => string | undefined;
   volumes: PodVolumeManager;
   env: PodEnvResolver;
   probes: ProbeResults;
@@ -181,6 +183,7 @@ export class PodWorker {
       volumePaths: volumes.paths,
       allowPrivileged: d.allowPrivileged,
       sandboxImage: d.sandboxImage,
+      ...(d.clusterDns?.() ? { clusterDns: d.clusterDns() as string } : {}),
       readiness: d.probes.readiness(this.#uid),
       started: d.probes.started(this.#uid),
       ...(d.hostIP ? { hostIP: d.hostIP } : {}),

@@ -229,6 +229,7 @@ export const podSpecSchema = z.strictObject({
   hostname: z.string().optional(),
   subdomain: z.string().optional(),
   dnsPolicy: z.enum(['ClusterFirst', 'Default', 'None']).optional(),
+  enableServiceLinks: z.boolean().optional(),
   schedulerName: z.enum(['default-scheduler']).optional(),
   securityContext: z
     .strictObject({

@@ -1,7 +1,7 @@
 // The Kubernetes REST paths the API serves, both ways: `resourcePath` builds one (for the CLI and tests),
 // `parseResourcePath` reads one (for the server). `/api/v1/namespaces/default/pods/web/status`,
 // `/apis/apps/v1/deployments` (all namespaces), `/api/v1/namespaces/default` (the Namespace itself).
-import { KIND_INFO, KINDS, type Kind } from '../../shared/model/kinds.ts';
+import { KIND_INFO, KINDS, type Kind } from '../model/kinds.ts';
 
 export const SHOAL_PREFIX = '/shoal/v1';
 export const APPLY_PATH = `${SHOAL_PREFIX}/apply`;
