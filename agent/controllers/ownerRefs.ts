@@ -3,19 +3,8 @@
 
 import type { KubeObject, OwnerReference, Uid } from '../../shared/model/meta.ts';
 
-/** The owner reference with `controller: true`, if any. */
-export function controllerRef(obj: Pick<KubeObject, 'metadata'>): OwnerReference | undefined {
-  return obj.metadata.ownerReferences?.find((o) => o.controller === true);
-}
-
-/** True when `obj` is controlled by `owner` (same uid). */
-export function isControlledBy(
-  obj: Pick<KubeObject, 'metadata'>,
-  owner: Pick<KubeObject, 'metadata'>,
-): boolean {
-  const ref = controllerRef(obj);
-  return ref !== undefined && owner.metadata.uid !== undefined && ref.uid === owner.metadata.uid;
-}
+// Reading them is shared with the renderer; writing them is the controllers' own.
+export { controllerRef, isControlledBy } from '../../shared/workloads/ownerRefs.ts';
 
 /** The reference a controller sets on what it creates (`blockOwnerDeletion` as Kubernetes sets it). */
 export function newControllerRef(

@@ -1,42 +1,26 @@
-// A deployment's revision history, as kubectl reads it (polymorphichelpers/history.go, rollback.go): every
-// replica set the deployment controls is one revision (annotation deployment.kubernetes.io/revision), its
-// template the pod template of that revision. Pure: the commands fetch, these functions decide.
-import type { Deployment, PodTemplate, ReplicaSet } from '../../../shared/model/types.ts';
-import { jsonEqual } from '../../../shared/store/objectCodec.ts';
-import { isControlledBy } from '../../controllers/ownerRefs.ts';
+// A deployment's revision history, as kubectl reads it. The decisions are shared with the dashboard
+// (shared/workloads/revisions.ts); the CLI adds kubectl's history table and its `error: ` wording.
+import type { Deployment } from '../../../shared/model/types.ts';
+import {
+  CHANGE_CAUSE_ANNOTATION,
+  findRollbackRevision as findShared,
+  type Revision,
+  RollbackError,
+} from '../../../shared/workloads/revisions.ts';
 import { CliError } from '../exitCodes.ts';
 import { tabwrite } from '../tables/tabwriter.ts';
 
-export const REVISION_ANNOTATION = 'deployment.kubernetes.io/revision';
-export const CHANGE_CAUSE_ANNOTATION = 'kubernetes.io/change-cause';
-export const POD_TEMPLATE_HASH_LABEL = 'pod-template-hash';
-
-/** Annotations a rollback leaves as the deployment has them, rather than copying them from the replica set. */
-const ANNOTATIONS_TO_SKIP: ReadonlySet<string> = new Set([
-  'kubectl.kubernetes.io/last-applied-configuration',
+export {
+  CHANGE_CAUSE_ANNOTATION,
+  deploymentRevisions,
+  equalIgnoringHash,
+  POD_TEMPLATE_HASH_LABEL,
+  planRollback,
   REVISION_ANNOTATION,
-  'deployment.kubernetes.io/revision-history',
-  'deployment.kubernetes.io/desired-replicas',
-  'deployment.kubernetes.io/max-replicas',
-  'deprecated.deployment.rollback.to',
-]);
-
-export interface Revision {
-  revision: number;
-  replicaSet: ReplicaSet;
-}
-
-/** The revisions of the replica sets `d` controls, oldest first; a replica set without a valid one is left out. */
-export function deploymentRevisions(d: Deployment, replicaSets: readonly ReplicaSet[]): Revision[] {
-  const revisions: Revision[] = [];
-  for (const rs of replicaSets) {
-    if (!isControlledBy(rs, d)) continue;
-    const text = rs.metadata.annotations?.[REVISION_ANNOTATION];
-    if (text === undefined || !/^[0-9]{1,15}$/.test(text)) continue;
-    revisions.push({ revision: Number(text), replicaSet: rs });
-  }
-  return revisions.sort((a, b) => a.revision - b.revision);
-}
+  type Revision,
+  type RollbackPlan,
+  revisionTemplate,
+} from '../../../shared/workloads/revisions.ts';
 
 /** kubectl's `REVISION  CHANGE-CAUSE` table. */
 export function historyTable(revisions: readonly Revision[]): string {
@@ -49,71 +33,16 @@ export function historyTable(revisions: readonly Revision[]): string {
   return tabwrite(text, { minWidth: 0, padding: 2 });
 }
 
-/** The pod template of one revision, with its change cause among the annotations, as `--revision N` shows it. */
-export function revisionTemplate(r: Revision): PodTemplate {
-  const template = structuredClone(r.replicaSet.spec.template);
-  const cause = r.replicaSet.metadata.annotations?.[CHANGE_CAUSE_ANNOTATION];
-  if (cause)
-    template.metadata = {
-      ...template.metadata,
-      annotations: { ...template.metadata?.annotations, [CHANGE_CAUSE_ANNOTATION]: cause },
-    };
-  return template;
-}
-
-function withoutHash(t: PodTemplate): PodTemplate {
-  const copy = structuredClone(t);
-  if (copy.metadata?.labels) delete copy.metadata.labels[POD_TEMPLATE_HASH_LABEL];
-  return copy;
-}
-
-/** Equal templates once the replica set's pod-template-hash label is set aside (kubectl's EqualIgnoreHash). */
-export function equalIgnoringHash(a: PodTemplate, b: PodTemplate): boolean {
-  return jsonEqual(withoutHash(a), withoutHash(b));
-}
-
-/**
- * The revision to roll back to: `toRevision`, or with 0 the one before the latest (kubectl's
- * deploymentRevision). Throws kubectl's errors when there is none.
- */
+/** The revision to roll back to (see the shared one), failing with kubectl's `error: …` as a CliError. */
 export function findRollbackRevision(
   d: Deployment,
   revisions: readonly Revision[],
   toRevision: number,
 ): Revision {
-  if (toRevision > 0) {
-    const found = revisions.find((r) => r.revision === toRevision);
-    if (!found) throw new CliError(`error: unable to find specified revision ${toRevision} in history`);
-    return found;
+  try {
+    return findShared(d, revisions, toRevision);
+  } catch (err) {
+    if (err instanceof RollbackError) throw new CliError(`error: ${err.message}`);
+    throw err;
   }
-  const previous = revisions.at(-2);
-  if (!previous) throw new CliError(`error: no rollout history found for deployment "${d.metadata.name}"`);
-  return previous;
-}
-
-export type RollbackPlan =
-  | { type: 'rollback'; template: PodTemplate; annotations: Record<string, string> | undefined }
-  | { type: 'skipped'; revision: number };
-
-/**
- * What rolling `d` back to `target` writes: that replica set's template without its pod-template-hash label,
- * and its annotations (the change cause among them) beside the deployment's own bookkeeping ones; or
- * `skipped` when the template is that one already.
- */
-export function planRollback(d: Deployment, target: Revision): RollbackPlan {
-  if (equalIgnoringHash(target.replicaSet.spec.template, d.spec.template)) {
-    return { type: 'skipped', revision: target.revision };
-  }
-  const annotations: Record<string, string> = {};
-  for (const [k, v] of Object.entries(d.metadata.annotations ?? {})) {
-    if (ANNOTATIONS_TO_SKIP.has(k)) annotations[k] = v;
-  }
-  for (const [k, v] of Object.entries(target.replicaSet.metadata.annotations ?? {})) {
-    if (!ANNOTATIONS_TO_SKIP.has(k)) annotations[k] = v;
-  }
-  return {
-    type: 'rollback',
-    template: withoutHash(target.replicaSet.spec.template),
-    annotations: Object.keys(annotations).length > 0 ? annotations : undefined,
-  };
 }
