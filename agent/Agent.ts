@@ -9,7 +9,7 @@
 //   4. the cluster document (crash-safe storage): from disk, or from the first peer that has it, and the
 //      ClusterStore over it
 //   5. membership: register this machine's Node (capacity, images, pressure); heartbeats and events as
-//      ephemeral messages
+//      ephemeral messages; host usage samples (cpu, memory) shared the same way
 //   6. election among the voter Nodes; while leading (with quorum) the leader's duties and the controllers
 //      (ControllerManager) run
 //   7. the kubelet on the local Docker engine (unless --no-workloads), retrying while the engine is away
@@ -65,6 +65,8 @@ import { buildNode, PEER_ID_ANNOTATION, SWARM_ADDRESSES_ANNOTATION } from './nod
 import { PeerChannels } from './peer/peerChannels.ts';
 import { PodStreams } from './podstreams/PodStreams.ts';
 import { ProxyService } from './proxy/ProxyService.ts';
+import { UsageMonitor } from './usage/UsageMonitor.ts';
+import { usageApi } from './usage/usageApi.ts';
 
 export interface AgentTimings {
   heartbeatMs?: number;
@@ -127,6 +129,7 @@ export class Agent {
   #podStreams?: PodStreams;
   #controllers?: ControllerManager;
   #proxy?: ProxyService;
+  #usage?: UsageMonitor;
   #nodeRefresh: Promise<void> | undefined;
   #stopped = false;
   readonly #abort = new AbortController();
@@ -226,6 +229,8 @@ export class Agent {
       logger: log.child({ part: 'events' }),
     });
     this.#eventBroadcast.start();
+    this.#usage = new UsageMonitor({ handle, node: this.#nodeName, logger: log.child({ part: 'usage' }) });
+    this.#usage.start();
 
     this.#duties = new LeaderDuties({
       store,
@@ -319,6 +324,7 @@ export class Agent {
         eventsApi({ log: this.#events, logger: log.child({ part: 'api' }) }),
         podStreamsApi({ podStreams: this.#podStreams, logger: log.child({ part: 'api' }) }),
         proxyApi(() => this.proxyStatus()),
+        usageApi({ usage: this.#usage, logger: log.child({ part: 'api' }) }),
       ],
     });
     await writeApiInfo(dataDir, { url: this.#api.url, token, pid: process.pid });
@@ -372,6 +378,7 @@ export class Agent {
     await this.#election?.stop();
     this.#heartbeats?.stop();
     this.#eventBroadcast?.stop();
+    this.#usage?.stop();
     await this.#events?.close();
     this.#channels?.close();
     await this.#swarm?.destroy();

@@ -5,6 +5,7 @@ import { applyCommand } from './commands/apply.ts';
 import { bootstrapCommand } from './commands/bootstrap.ts';
 import { cordonCommand, uncordonCommand } from './commands/cordon.ts';
 import { createCommand } from './commands/create.ts';
+import { dashboardCommand } from './commands/dashboard.ts';
 import { deleteCommand } from './commands/delete.ts';
 import { describeCommand } from './commands/describe.ts';
 import { drainCommand } from './commands/drain.ts';
@@ -53,6 +54,7 @@ Exit status: 0 on success, 1 when the request failed, 2 when the command line is
   program.addCommand(upCommand(io));
   program.addCommand(initCommand(io));
   program.addCommand(agentCommand(io));
+  program.addCommand(dashboardCommand(io));
   program.addCommand(keyCommand(io));
   program.addCommand(bootstrapCommand(io));
   program.addCommand(getCommand(io));
