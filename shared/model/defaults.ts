@@ -94,13 +94,20 @@ function defaultService(svc: Service): void {
   }
 }
 
+/** Base64 of the UTF-8 bytes, without Node's Buffer: the renderer validates manifests with this code too. */
+function utf8ToBase64(text: string): string {
+  let binary = '';
+  for (const byte of new TextEncoder().encode(text)) binary += String.fromCharCode(byte);
+  return btoa(binary);
+}
+
 /** The API server folds `stringData` into base64 `data`; it is write-only. */
 function defaultSecret(secret: Secret): void {
   secret.type ??= 'Opaque';
   if (secret.stringData) {
     secret.data ??= {};
     for (const [k, v] of Object.entries(secret.stringData))
-      secret.data[k] = Buffer.from(v, 'utf8').toString('base64');
+      secret.data[k] = utf8ToBase64(v);
     delete secret.stringData;
   }
 }
