@@ -5,6 +5,7 @@ import { Command } from 'commander';
 import { DEFAULT_DASHBOARD_PORT } from '../../dashboard/DashboardServer.ts';
 import { dashboardLine, type RunningDashboard, runDashboard } from '../../dashboard/runDashboard.ts';
 import { createLogger } from '../../log.ts';
+import { localServiceAddress } from '../../up/localCluster.ts';
 import { startLocalCluster } from '../../up/runLocalCluster.ts';
 import { DATA_DIR_ENV, dataDirOption, resolveDataDir } from '../dataDir.ts';
 import { CliError, EXIT } from '../exitCodes.ts';
@@ -56,7 +57,8 @@ export function upCommand(io: CliIo): Command {
           io.stdout.write(
             `${created ? 'Created' : 'Resumed'} a local cluster of ${agents.length} agent${agents.length > 1 ? 's' : ''} in ${dir}\n\n` +
               `Swarm key:  ${joinKey}\n` +
-              `API:        ${info.url}  (token in ${path.join(dir, 'api.json')})\n\n` +
+              `API:        ${info.url}  (token in ${path.join(dir, 'api.json')})\n` +
+              `Services:   ${agents.map((_, i) => localServiceAddress(i)).join(', ')}  (one address per agent; pods use their names)\n\n` +
               `In another terminal:\n  ${env}shoal get nodes\n  ${env}shoal status\n  ${env}shoal apply -f deploy.yaml\n\n` +
               `Press Ctrl-C to stop the agents (containers keep running; \`shoal up\` again resumes).\n` +
               (resolved.source === 'default' ? '' : `(or export ${DATA_DIR_ENV}=${dir})\n`),
