@@ -1,0 +1,13 @@
+// A coloured pill for a state: ok (Running, Ready), warn (Pending, cordoned), error (Failed), idle (done).
+import type { ReactNode } from 'react';
+
+export type Tone = 'ok' | 'warn' | 'error' | 'idle';
+
+export function StatusBadge({ tone, children, title }: { tone: Tone; children: ReactNode; title?: string }) {
+  return (
+    <span className={`badge badge-${tone}`} title={title}>
+      <span className="badge-dot" aria-hidden="true" />
+      {children}
+    </span>
+  );
+}

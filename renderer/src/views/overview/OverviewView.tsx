@@ -1,0 +1,182 @@
+// The cluster at a glance: nodes and the leader, capacity against requests, live usage, pods by phase,
+// and what happened last.
+import { type ReactNode, useMemo } from 'react';
+import type { Node } from '../../../../shared/model/types.ts';
+import { navigate, routeHash } from '../../app/router.ts';
+import { EmptyState } from '../../components/EmptyState.tsx';
+import { Meter } from '../../components/Meter.tsx';
+import { Panel } from '../../components/Panel.tsx';
+import { StatusBadge } from '../../components/StatusBadge.tsx';
+import { type Column, Table } from '../../components/Table.tsx';
+import { readinessTone } from '../../components/tones.ts';
+import { UsageChart } from '../../components/UsageChart.tsx';
+import { useClusterStore } from '../../store/clusterStore.ts';
+import { useObjects } from '../../store/hooks.ts';
+import {
+  formatCores,
+  formatMemory,
+  isCordoned,
+  loadByNode,
+  type NodeLoad,
+  nodeAllocatable,
+  nodeReadiness,
+  nodeRoles,
+} from '../nodes/nodeResources.ts';
+import { PodPhases } from './PodPhases.tsx';
+import { RecentEvents } from './RecentEvents.tsx';
+import './overview.css';
+
+interface NodeRow {
+  node: Node;
+  load: NodeLoad;
+  roles: string[];
+}
+
+const NO_LOAD: NodeLoad = { cpu: 0, memory: 0, pods: 0 };
+
+const NODE_COLUMNS: readonly Column<NodeRow>[] = [
+  {
+    key: 'name',
+    header: 'Node',
+    render: ({ node, roles }) => (
+      <span className="overview-node-name">
+        <strong>{node.metadata.name}</strong>
+        {roles.map((r) => (
+          <span key={r} className={`role-tag ${r === 'leader' ? 'role-leader' : ''}`}>
+            {r}
+          </span>
+        ))}
+      </span>
+    ),
+  },
+  {
+    key: 'status',
+    header: 'Status',
+    render: ({ node }) => {
+      const readiness = nodeReadiness(node);
+      return (
+        <span className="overview-status">
+          <StatusBadge tone={readinessTone(readiness)}>{readiness}</StatusBadge>
+          {isCordoned(node) && <StatusBadge tone="warn">Cordoned</StatusBadge>}
+        </span>
+      );
+    },
+  },
+  {
+    key: 'cpu',
+    header: 'CPU requests',
+    render: ({ node, load }) => {
+      const alloc = nodeAllocatable(node).cpu;
+      return (
+        <Meter
+          value={load.cpu}
+          max={alloc}
+          label={`CPU requests on ${node.metadata.name}`}
+          detail={`${formatCores(load.cpu)} / ${formatCores(alloc)} cores`}
+        />
+      );
+    },
+  },
+  {
+    key: 'memory',
+    header: 'Memory requests',
+    render: ({ node, load }) => {
+      const alloc = nodeAllocatable(node).memory;
+      return (
+        <Meter
+          value={load.memory}
+          max={alloc}
+          label={`Memory requests on ${node.metadata.name}`}
+          detail={`${formatMemory(load.memory)} / ${formatMemory(alloc)}`}
+        />
+      );
+    },
+  },
+  { key: 'pods', header: 'Pods', align: 'right', render: ({ load }) => load.pods },
+];
+
+function Stat({ label, value, testId }: { label: string; value: ReactNode; testId?: string }) {
+  return (
+    <div className="stat" data-testid={testId}>
+      <span className="stat-value">{value}</span>
+      <span className="stat-label">{label}</span>
+    </div>
+  );
+}
+
+export function OverviewView() {
+  const nodes = useObjects('Node');
+  const allPods = useObjects('Pod', { allNamespaces: true });
+  const status = useClusterStore((s) => s.status);
+  const usage = useClusterStore((s) => s.usage);
+
+  const loads = useMemo(() => loadByNode(allPods), [allPods]);
+  const rows = useMemo(
+    () =>
+      nodes.map((node) => ({
+        node,
+        load: loads.get(node.metadata.name) ?? NO_LOAD,
+        roles: nodeRoles(node, status),
+      })),
+    [nodes, loads, status],
+  );
+  const readyCount = nodes.filter((n) => nodeReadiness(n) === 'Ready').length;
+
+  return (
+    <div className="view" data-testid="view-overview">
+      <header className="view-header">
+        <h1 className="view-title">Overview{status?.clusterName ? ` · ${status.clusterName}` : ''}</h1>
+      </header>
+
+      <div className="grid-4">
+        <Stat label="Nodes ready" value={`${readyCount} / ${nodes.length}`} testId="stat-nodes" />
+        <Stat label="Leader" value={status?.leader?.name ?? 'electing…'} testId="stat-leader" />
+        <Stat label="Term" value={status ? status.term : '—'} testId="stat-term" />
+        <Stat label="Pods (all namespaces)" value={allPods.length} testId="stat-pods" />
+      </div>
+
+      <Panel title="Nodes" testId="overview-nodes">
+        <Table
+          label="Nodes"
+          columns={NODE_COLUMNS}
+          rows={rows}
+          rowKey={(r) => r.node.metadata.name}
+          rowTestId={(r) => `row-node-${r.node.metadata.name}`}
+          onRowClick={(r) => navigate(routeHash('nodes', r.node.metadata.name))}
+          empty={
+            <EmptyState
+              title="No nodes yet"
+              hint="Machines appear here once they join: run `shoal agent --join <key>` on another machine, or start a local cluster."
+            />
+          }
+        />
+      </Panel>
+
+      <div className="grid-2">
+        <Panel title="CPU usage" testId="overview-cpu">
+          <UsageChart title="CPU cores in use per node" usage={usage} metric="cpuCores" />
+        </Panel>
+        <Panel title="Memory usage" testId="overview-memory">
+          <UsageChart title="Memory in use per node" usage={usage} metric="memoryBytes" />
+        </Panel>
+      </div>
+
+      <div className="grid-2">
+        <Panel title="Pods by phase" testId="overview-pods">
+          <PodPhases />
+        </Panel>
+        <Panel
+          title="Recent events"
+          testId="overview-events"
+          actions={
+            <a className="btn btn-ghost" href={routeHash('events')}>
+              All events
+            </a>
+          }
+        >
+          <RecentEvents />
+        </Panel>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,126 @@
+// The columns of each workload table, as `kubectl get` prints them. Defined once per (namespace column
+// shown or not) so the Table's memoized rows stay memoized.
+import type { DaemonSet, Deployment, Job, ReplicaSet } from '../../../../shared/model/types.ts';
+import { Age } from '../../components/Age.tsx';
+import { StatusBadge } from '../../components/StatusBadge.tsx';
+import type { Column } from '../../components/Table.tsx';
+import { useNow } from '../../components/useNow.ts';
+import { daemonSetCells, deploymentCells, jobCells, replicaSetCells } from './workloadColumns.ts';
+
+type Named = { metadata: { name: string; namespace?: string; creationTimestamp?: string } };
+
+function nameColumn<T extends Named>(): Column<T> {
+  return {
+    key: 'name',
+    header: 'NAME',
+    render: (o) => <span className="mono">{o.metadata.name}</span>,
+    sortValue: (o) => o.metadata.name,
+  };
+}
+function namespaceColumn<T extends Named>(): Column<T> {
+  return {
+    key: 'namespace',
+    header: 'NAMESPACE',
+    render: (o) => o.metadata.namespace ?? '',
+    sortValue: (o) => o.metadata.namespace ?? '',
+  };
+}
+function ageColumn<T extends Named>(): Column<T> {
+  return {
+    key: 'age',
+    header: 'AGE',
+    render: (o) => <Age timestamp={o.metadata.creationTimestamp} />,
+    // Oldest first when sorted ascending, as ages grow.
+    sortValue: (o) => -(Date.parse(o.metadata.creationTimestamp ?? '') || 0),
+    align: 'right',
+  };
+}
+
+function withNamespace<T extends Named>(showNamespace: boolean, columns: Column<T>[]): Column<T>[] {
+  const [name, ...rest] = columns;
+  return showNamespace && name ? [namespaceColumn<T>(), name, ...rest] : columns;
+}
+
+export function deploymentColumns(showNamespace: boolean): Column<Deployment>[] {
+  return withNamespace(showNamespace, [
+    nameColumn(),
+    {
+      key: 'ready',
+      header: 'READY',
+      render: (d) => {
+        const c = deploymentCells(d);
+        return <StatusBadge tone={c.tone}>{c.ready}</StatusBadge>;
+      },
+    },
+    { key: 'uptodate', header: 'UP-TO-DATE', render: (d) => deploymentCells(d).upToDate, align: 'right' },
+    { key: 'available', header: 'AVAILABLE', render: (d) => deploymentCells(d).available, align: 'right' },
+    ageColumn(),
+  ]);
+}
+
+export function replicaSetColumns(showNamespace: boolean): Column<ReplicaSet>[] {
+  return withNamespace(showNamespace, [
+    nameColumn(),
+    { key: 'desired', header: 'DESIRED', render: (r) => replicaSetCells(r).desired, align: 'right' },
+    { key: 'current', header: 'CURRENT', render: (r) => replicaSetCells(r).current, align: 'right' },
+    {
+      key: 'ready',
+      header: 'READY',
+      render: (r) => {
+        const c = replicaSetCells(r);
+        return <StatusBadge tone={c.tone}>{c.ready}</StatusBadge>;
+      },
+      align: 'right',
+    },
+    ageColumn(),
+  ]);
+}
+
+export function daemonSetColumns(showNamespace: boolean): Column<DaemonSet>[] {
+  return withNamespace(showNamespace, [
+    nameColumn(),
+    { key: 'desired', header: 'DESIRED', render: (d) => daemonSetCells(d).desired, align: 'right' },
+    { key: 'current', header: 'CURRENT', render: (d) => daemonSetCells(d).current, align: 'right' },
+    {
+      key: 'ready',
+      header: 'READY',
+      render: (d) => {
+        const c = daemonSetCells(d);
+        return <StatusBadge tone={c.tone}>{c.ready}</StatusBadge>;
+      },
+      align: 'right',
+    },
+    { key: 'uptodate', header: 'UP-TO-DATE', render: (d) => daemonSetCells(d).upToDate, align: 'right' },
+    { key: 'available', header: 'AVAILABLE', render: (d) => daemonSetCells(d).available, align: 'right' },
+    { key: 'nodeselector', header: 'NODE SELECTOR', render: (d) => daemonSetCells(d).nodeSelector },
+    ageColumn(),
+  ]);
+}
+
+/** A running job's DURATION grows with the clock. */
+function JobDuration({ job }: { job: Job }) {
+  const now = useNow();
+  return <>{jobCells(job, now).duration}</>;
+}
+
+export function jobColumns(showNamespace: boolean): Column<Job>[] {
+  return withNamespace(showNamespace, [
+    nameColumn(),
+    {
+      key: 'status',
+      header: 'STATUS',
+      render: (j) => {
+        const c = jobCells(j, Date.now());
+        return <StatusBadge tone={c.tone}>{c.status}</StatusBadge>;
+      },
+    },
+    {
+      key: 'completions',
+      header: 'COMPLETIONS',
+      render: (j) => jobCells(j, Date.now()).completions,
+      align: 'right',
+    },
+    { key: 'duration', header: 'DURATION', render: (j) => <JobDuration job={j} />, align: 'right' },
+    ageColumn(),
+  ]);
+}
