@@ -47,6 +47,8 @@ export function endpointsForPort(
             }
           : {}),
       };
+      // The key holds the node: two nodes' pods may share an IP (each engine's own 172.17.0.0/16), and both
+      // are endpoints; only the same address listed twice for one node is dropped.
       const key = targetKey(target);
       if (seen.has(key)) continue;
       seen.add(key);

@@ -79,6 +79,10 @@ export function listenerKey(address: string, port: number): string {
   return address.includes(':') ? `[${address}]:${port}` : `${address}:${port}`;
 }
 
+/**
+ * An endpoint's identity: its node as well as its address, because pods on different machines can share an
+ * IP (every Docker engine hands out 172.17.0.0/16 on its default bridge), and those are distinct endpoints.
+ */
 export function targetKey(t: ProxyTarget): string {
-  return listenerKey(t.ip, t.port);
+  return `${t.nodeName ?? ''}/${listenerKey(t.ip, t.port)}`;
 }

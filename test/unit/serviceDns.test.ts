@@ -33,7 +33,8 @@ afterEach(async () => {
 async function start(
   resolve: (name: string, client: DnsClient) => readonly string[] | undefined = resolveInShop,
 ): Promise<number> {
-  open = new ServiceDns({ resolve, logger });
+  // No upstreams: a test never asks the host's resolvers.
+  open = new ServiceDns({ resolve, logger, upstreams: [] });
   return (await open.listen('127.0.0.1', 0)).port;
 }
 
@@ -131,7 +132,7 @@ describe('ServiceDns lifecycle', () => {
     // Handles the earlier tests closed may take a turn of the loop to go away.
     await new Promise((r) => setTimeout(r, 50));
     const before = countNetworkHandles();
-    const dns = new ServiceDns({ resolve: resolveInShop, logger });
+    const dns = new ServiceDns({ resolve: resolveInShop, logger, upstreams: [] });
     const { port } = await dns.listen('127.0.0.1', 0);
     const client = connect(port, '127.0.0.1');
     client.on('error', () => {});
@@ -152,7 +153,7 @@ describe('ServiceDns lifecycle', () => {
   it('refuses a second listen and fails to listen on a taken port', async () => {
     const port = await start();
     await expect(open!.listen('127.0.0.1', 0)).rejects.toThrow(/already listening/);
-    const other = new ServiceDns({ resolve: resolveInShop, logger });
+    const other = new ServiceDns({ resolve: resolveInShop, logger, upstreams: [] });
     await expect(other.listen('127.0.0.1', port)).rejects.toMatchObject({ code: 'EADDRINUSE' });
     await other.close();
   });

@@ -1,7 +1,8 @@
 // The service proxy's data plane over real sockets on 127.0.0.1: "backends" stand in for pods, and the
 // dialer connects to them directly, as the integrator's dialer does for local pods.
+import { createHash, randomBytes } from 'node:crypto';
 import { connect, createServer, type Server, type Socket } from 'node:net';
-import type { Duplex } from 'node:stream';
+import { Duplex } from 'node:stream';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ServiceProxy, type ServiceProxyOptions } from '../../agent/proxy/ServiceProxy.ts';
@@ -84,6 +85,46 @@ function directDialer(hang?: (t: ProxyTarget) => boolean): RecordingDialer {
           resolve(socket);
         });
       });
+    },
+  };
+}
+
+/**
+ * Dials as directDialer, but hands the proxy a plain Duplex in front of the socket, as the swarm's streams
+ * are: the proxy must relay it as a stream, with back-pressure and half-close.
+ */
+function streamDialer(): RecordingDialer {
+  const direct = directDialer();
+  return {
+    dials: direct.dials,
+    async dial(target) {
+      const socket = (await direct.dial(target)) as Socket;
+      const stream = new Duplex({
+        allowHalfOpen: true,
+        read() {
+          socket.resume();
+        },
+        write(chunk: Buffer, _encoding, callback) {
+          socket.write(chunk, callback);
+        },
+        final(callback) {
+          socket.end(callback);
+        },
+        destroy(err, callback) {
+          socket.destroy();
+          callback(err);
+        },
+      });
+      socket.on('data', (chunk: Buffer) => {
+        if (!stream.push(chunk)) socket.pause();
+      });
+      socket.on('end', () => stream.push(null));
+      socket.on('error', (err) => stream.destroy(err));
+      // A socket closed after its end leaves the stream to finish reading what it still buffers.
+      socket.on('close', () => {
+        if (!socket.readableEnded) stream.destroy();
+      });
+      return stream;
     },
   };
 }
@@ -382,6 +423,94 @@ describe('ServiceProxy', () => {
     // The backend answers 'bye' only after it has seen the client's end.
     expect(await reply).toBe('last wordsbye');
   });
+
+  it('relays what a pod said and its end even when both came before the dial was handed over', async () => {
+    // A pod that greets and closes at once, and a dialer slow to hand over the socket: by then the socket
+    // has read the greeting (and maybe the end), so it is relayed as a stream, from what it already holds.
+    const teller = createServer({ allowHalfOpen: true }, (socket) => {
+      socket.on('error', () => {});
+      socket.resume(); // what the client says is ignored, but read, so the socket can close
+      socket.end('the time is now\n');
+    });
+    const pod = { name: 'teller', port: await listen(teller) };
+    cleanups.push(() => new Promise<void>((resolve) => teller.close(() => resolve())));
+    const direct = directDialer();
+    const slow: ServiceDialer = {
+      async dial(target) {
+        const socket = await direct.dial(target);
+        await new Promise((r) => setTimeout(r, 50));
+        return socket;
+      },
+    };
+    const proxy = newProxy({ dialer: slow });
+    const port = await freePort();
+    await proxy.update([service('teller', port)], [endpointsOf('teller', [pod])], ADDRESSES);
+    for (const payload of ['', 'ignored']) {
+      expect(await within(request(port, payload), 'the told time and the end')).toBe('the time is now\n');
+    }
+    await until(() => proxy.openConnections() === 0, 'the relayed connections to close');
+  });
+
+  // The relay reuses its read buffers: a byte overwritten before it was written out would show here.
+  it.each([
+    ['a socket (read with onread)', directDialer()],
+    ['a stream that is not a socket (as the swarm gives)', streamDialer()],
+  ])(
+    'relays 8 MiB each way at once, intact, when the endpoint is %s, with both ends slow',
+    async (_, dialer) => {
+      const sockets = new Set<Socket>();
+      // A pod echoing with back-pressure, so a slow client slows what the proxy may send it.
+      const echo = createServer({ allowHalfOpen: true }, (socket) => {
+        sockets.add(socket);
+        socket.on('error', () => {});
+        socket.pipe(socket);
+      });
+      const pod = { name: 'echo', port: await listen(echo) };
+      cleanups.push(
+        () =>
+          new Promise<void>((resolve) => {
+            for (const s of sockets) s.destroy();
+            echo.close(() => resolve());
+          }),
+      );
+      const proxy = newProxy({ dialer });
+      const port = await freePort();
+      await proxy.update([service('echo', port)], [endpointsOf('echo', [pod])], ADDRESSES);
+
+      const payload = randomBytes(8 * 1024 * 1024);
+      const client = connect({ host: HOST, port, allowHalfOpen: true });
+      cleanups.push(() => {
+        client.destroy();
+      });
+      const received = createHash('sha256');
+      let bytes = 0;
+      const done = new Promise<void>((resolve, reject) => {
+        client.on('error', reject);
+        client.on('end', () => resolve());
+        client.on('data', (chunk: Buffer) => {
+          received.update(chunk);
+          bytes += chunk.length;
+          // A slow reader now and then: the echo backs up into the proxy's both directions.
+          if (bytes % 7 === 0) {
+            client.pause();
+            setTimeout(() => client.resume(), 2);
+          }
+        });
+      });
+      // Written in uneven pieces, so reads and buffer sizes do not line up with writes.
+      for (let at = 0; at < payload.length; ) {
+        const size = 1 + ((at * 7919) % 300_000);
+        const piece = payload.subarray(at, at + size);
+        at += piece.length;
+        if (!client.write(piece)) await new Promise((r) => client.once('drain', r));
+      }
+      client.end();
+      await within(done, 'the echo of 8 MiB', 20_000);
+      expect(bytes).toBe(payload.length);
+      expect(received.digest('hex')).toBe(createHash('sha256').update(payload).digest('hex'));
+      await until(() => proxy.openConnections() === 0, 'the relayed connection to close');
+    },
+  );
 
   it('close() ends listeners, connections and pending dials, leaving no handle behind', async () => {
     const before = handleCounts();

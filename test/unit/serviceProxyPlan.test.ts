@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_AFFINITY_TIMEOUT_MS, EndpointBalancer } from '../../agent/proxy/EndpointBalancer.ts';
 import { planListeners } from '../../agent/proxy/planListeners.ts';
-import type { ProxyTarget } from '../../agent/proxy/types.ts';
+import { type ProxyTarget, targetKey } from '../../agent/proxy/types.ts';
 import type { Uid } from '../../shared/model/meta.ts';
 import type { Endpoints, Service } from '../../shared/model/types.ts';
 
@@ -107,6 +107,25 @@ describe('planListeners', () => {
     ]);
   });
 
+  it('keeps pods of two nodes that share an IP as two endpoints, and drops a repeat on one node', () => {
+    // Every Docker engine gives its pods 172.17.0.0/16: the same IP on two machines is two pods.
+    const ep = endpoints('web', [
+      {
+        addresses: [
+          address('172.17.0.2', 'web-a', 'n1'),
+          address('172.17.0.2', 'web-b', 'n2'),
+          address('172.17.0.2', 'web-a', 'n1'),
+        ],
+        ports: [{ port: 8080, protocol: 'TCP' }],
+      },
+    ]);
+    const { listeners } = planListeners([service('web', { ports: [{ port: 80 }] })], [ep], ADDRESSES);
+    expect(listeners[0]!.endpoints.map((t) => `${t.nodeName}/${t.ip}:${t.port} ${t.pod?.name}`)).toEqual([
+      'n1/172.17.0.2:8080 web-a',
+      'n2/172.17.0.2:8080 web-b',
+    ]);
+  });
+
   it('carries ClientIP affinity and its timeout', () => {
     const sticky = service('sticky', {
       ports: [{ port: 80 }],
@@ -168,6 +187,23 @@ describe('EndpointBalancer', () => {
     expect(firstIps(b, 2)).toEqual(['10.0.0.2', '10.0.0.2']);
     b.closed(A);
     expect(b.openConnections(A)).toBe(0);
+  });
+
+  it('tells apart endpoints on two nodes with the same IP: turns, open counts and affinity', () => {
+    const onN1: ProxyTarget = { ip: '172.17.0.2', port: 80, nodeName: 'n1' };
+    const onN2: ProxyTarget = { ip: '172.17.0.2', port: 80, nodeName: 'n2' };
+    expect(targetKey(onN1)).not.toBe(targetKey(onN2));
+    const b = new EndpointBalancer('least-connections');
+    b.configure({ endpoints: [onN1, onN2], affinityTimeoutMs: 10_000 });
+    b.opened(onN1, '10.1.0.1');
+    expect(b.openConnections(onN1)).toBe(1);
+    expect(b.openConnections(onN2)).toBe(0);
+    expect(b.candidates(undefined)[0]).toBe(onN2);
+    // The client stays on n1's pod, not on the other pod with the same address.
+    expect(b.candidates('10.1.0.1')[0]).toBe(onN1);
+    b.configure({ endpoints: [onN2], affinityTimeoutMs: 10_000 });
+    expect(b.candidates('10.1.0.1')).toEqual([onN2]);
+    expect(b.openConnections(onN1)).toBe(1);
   });
 
   it('keeps a client on its endpoint until the affinity times out or the endpoint leaves', () => {
