@@ -1,7 +1,7 @@
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { Resolver } from 'node:dns/promises';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:net';
+import { connect, createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
@@ -126,6 +126,25 @@ async function exchange(port: number, msg: Buffer): Promise<Buffer> {
   }
 }
 
+/** One DNS exchange over TCP (RFC 7766: each message prefixed by its length). */
+function tcpExchange(port: number, msg: Buffer): Promise<Buffer> {
+  return new Promise((resolveReply, reject) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    let received = Buffer.alloc(0);
+    socket.on('data', (chunk: Buffer) => {
+      received = Buffer.concat([received, chunk]);
+      if (received.length >= 2 && received.length >= 2 + received.readUInt16BE(0)) {
+        socket.destroy();
+        resolveReply(received.subarray(2, 2 + received.readUInt16BE(0)));
+      }
+    });
+    socket.on('error', reject);
+    const length = Buffer.alloc(2);
+    length.writeUInt16BE(msg.length);
+    socket.write(Buffer.concat([length, msg]));
+  });
+}
+
 const rcodeOf = (msg: Buffer) => msg.readUInt16BE(2) & 0x0f;
 
 describe('ServiceDns forwarding', () => {
@@ -186,9 +205,12 @@ describe('ServiceDns forwarding', () => {
     const port = await dns({ upstreams: [`127.0.0.1:${fake.port}`] });
     const udpReply = await exchange(port, query('big.example', 3));
     expect(udpReply.readUInt16BE(2) & 0x0200).toBe(0x0200); // TC passed through
-    // node:dns (c-ares) retries a truncated answer over TCP by itself.
-    expect(await resolverFor(port).resolve4('big.example')).toEqual(['192.0.2.2']);
-    expect(fake.asked.map((a) => a.transport)).toEqual(['udp', 'udp', 'tcp']);
+    // The client retries over TCP (as resolvers do on TC) and gets the whole answer, asked over TCP.
+    const tcpReply = await tcpExchange(port, query('big.example', 4));
+    expect(tcpReply.readUInt16BE(0)).toBe(4); // the client's id
+    expect(tcpReply.readUInt16BE(2) & 0x0200).toBe(0); // not truncated
+    expect(tcpReply.readUInt16BE(6)).toBeGreaterThan(0); // answers
+    expect(fake.asked.map((a) => a.transport)).toEqual(['udp', 'tcp']);
   });
 
   it('bounds the queries waiting for an upstream: past the bound, SERVFAIL at once', async () => {
