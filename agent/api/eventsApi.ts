@@ -6,13 +6,13 @@
 // Events are written by the agents themselves, never through the API: writes answer 405.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
+import { parseResourcePath, WATCH_PATH } from '../../shared/api/paths.ts';
 import { isKind, type Kind, resolveKind } from '../../shared/model/kinds.ts';
 import type { ClusterStore } from '../../shared/store/ClusterStore.ts';
 import type { EventLog } from '../events/EventLog.ts';
 import type { ApiExtension } from './extensions.ts';
 import { sendJson, sendStatus } from './http.ts';
 import { failure, type KubeStatus, notFound, StatusError } from './kubeStatus.ts';
-import { parseResourcePath, WATCH_PATH } from '../../shared/api/paths.ts';
 import { listObjects } from './resources.ts';
 import { watchSpecFromQuery } from './watch.ts';
 import { serveHttpWatch, WatchSockets } from './watchTransports.ts';

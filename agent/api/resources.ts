@@ -1,5 +1,6 @@
 // The Kubernetes REST verbs on one kind: list, get, create, replace, replace status, delete.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ResourceRoute } from '../../shared/api/paths.ts';
 import { KIND_INFO, KINDS, type Kind } from '../../shared/model/kinds.ts';
 import type { KubeObject } from '../../shared/model/meta.ts';
 import { stripNulls } from '../../shared/model/schemas/zodFieldErrors.ts';
@@ -9,7 +10,6 @@ import { handleDelete, refuseInTerminatingNamespace } from './deletionPolicy.ts'
 import { readJson, sendJson, sendStatus } from './http.ts';
 import { badRequest, failure, notFound, StatusError } from './kubeStatus.ts';
 import { selectorsFromQuery } from './listOptions.ts';
-import type { ResourceRoute } from '../../shared/api/paths.ts';
 
 export interface KubeList {
   apiVersion: string;

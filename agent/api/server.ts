@@ -8,6 +8,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
+import { APPLY_PATH, parseResourcePath, STATUS_PATH, WATCH_PATH } from '../../shared/api/paths.ts';
 import type { ClusterStore } from '../../shared/store/ClusterStore.ts';
 import { applyObjects, parseApplyRequest } from './apply.ts';
 import { isAuthorized } from './auth.ts';
@@ -16,7 +17,6 @@ import { discoveryDocument } from './discovery.ts';
 import type { ApiExtension } from './extensions.ts';
 import { readJson, sendJson, sendStatus } from './http.ts';
 import { badRequest, failure, type KubeStatus, statusFromError } from './kubeStatus.ts';
-import { APPLY_PATH, parseResourcePath, STATUS_PATH, WATCH_PATH } from '../../shared/api/paths.ts';
 import { handleResource } from './resources.ts';
 import { watchSpecFromQuery } from './watch.ts';
 import { rejectUpgrade, serveHttpWatch, WatchSockets } from './watchTransports.ts';

@@ -1,13 +1,13 @@
 // A small typed client of the agent's local API: bearer token, Kubernetes paths, and errors turned into the
 // words kubectl uses (`Error from server (NotFound): pods "x" not found`).
 import WebSocket from 'ws';
+import { APPLY_PATH, resourcePath, STATUS_PATH, WATCH_PATH } from '../../shared/api/paths.ts';
 import type { Kind } from '../../shared/model/kinds.ts';
 import type { KubeObject } from '../../shared/model/meta.ts';
 import type { ApplyResponse } from '../api/apply.ts';
 import type { ClusterStatus } from '../api/clusterStatus.ts';
 import type { PropagationPolicy } from '../api/deletionPolicy.ts';
 import type { KubeStatus } from '../api/kubeStatus.ts';
-import { APPLY_PATH, resourcePath, STATUS_PATH, WATCH_PATH } from '../../shared/api/paths.ts';
 import type { KubeList } from '../api/resources.ts';
 import type { WatchMessage } from '../api/watch.ts';
 import { CliError, EXIT } from './exitCodes.ts';

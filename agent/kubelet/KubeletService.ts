@@ -160,7 +160,11 @@ function envResolver(
       const resolved = resolvePodEnv(pod, store);
       const host = pod.spec.enableServiceLinks === false ? undefined : serviceHost?.();
       if (host) {
-        const services = serviceEnvVars(store.list('Service') as Service[], pod.metadata.namespace ?? 'default', host);
+        const services = serviceEnvVars(
+          store.list('Service') as Service[],
+          pod.metadata.namespace ?? 'default',
+          host,
+        );
         for (const c of [...(pod.spec.initContainers ?? []), ...pod.spec.containers]) {
           resolved[c.name] = { ...resolved[c.name], services };
         }

@@ -106,8 +106,7 @@ function defaultSecret(secret: Secret): void {
   secret.type ??= 'Opaque';
   if (secret.stringData) {
     secret.data ??= {};
-    for (const [k, v] of Object.entries(secret.stringData))
-      secret.data[k] = utf8ToBase64(v);
+    for (const [k, v] of Object.entries(secret.stringData)) secret.data[k] = utf8ToBase64(v);
     delete secret.stringData;
   }
 }

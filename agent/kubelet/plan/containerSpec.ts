@@ -6,6 +6,7 @@
 import { posix } from 'node:path';
 import { toBytes, toMillicores } from '../../../shared/model/quantity.ts';
 import type { Container, Pod } from '../../../shared/model/types.ts';
+import { CLUSTER_DOMAIN } from '../../proxy/dns/serviceNameResolver.ts';
 import type {
   BindMount,
   ContainerCreateSpec,
@@ -13,7 +14,6 @@ import type {
   EnvVar,
   PortMapping,
 } from '../runtime/ContainerRuntime.ts';
-import { CLUSTER_DOMAIN } from '../../proxy/dns/serviceNameResolver.ts';
 import { type ContainerIdentity, containerLabels, engineContainerName } from './labels.ts';
 
 /** Values the caller read from configMaps and secrets for one container (agent/kubelet/env/resolvePodEnv.ts). */

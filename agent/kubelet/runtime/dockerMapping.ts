@@ -39,8 +39,7 @@ export function toCreateOptions(spec: ContainerCreateSpec): Docker.ContainerCrea
     hostConfig.Dns = spec.dns.servers;
     hostConfig.DnsSearch = spec.dns.searches;
     hostConfig.DnsOptions = spec.dns.options;
-  }
-  else if (Object.keys(bindings).length > 0) hostConfig.PortBindings = bindings;
+  } else if (Object.keys(bindings).length > 0) hostConfig.PortBindings = bindings;
   if (spec.resources?.cpuMillicores !== undefined) {
     hostConfig.NanoCpus = Math.round(spec.resources.cpuMillicores * 1_000_000);
   }
