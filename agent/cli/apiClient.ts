@@ -8,6 +8,7 @@ import type { ApplyResponse } from '../api/apply.ts';
 import type { ClusterStatus } from '../api/clusterStatus.ts';
 import type { PropagationPolicy } from '../api/deletionPolicy.ts';
 import type { KubeStatus } from '../api/kubeStatus.ts';
+import { PROXY_PATH, type ProxyStatus } from '../api/proxyApi.ts';
 import type { KubeList } from '../api/resources.ts';
 import type { WatchMessage } from '../api/watch.ts';
 import { CliError, EXIT } from './exitCodes.ts';
@@ -174,6 +175,11 @@ export class ApiClient {
 
   status(): Promise<ClusterStatus> {
     return this.request('GET', STATUS_PATH);
+  }
+
+  /** This agent's service proxy: its addresses and listeners. */
+  proxyStatus(): Promise<ProxyStatus> {
+    return this.request('GET', PROXY_PATH);
   }
 
   /** Watches over WebSocket; `onMessage` gets every event in order. */

@@ -361,6 +361,53 @@ describe('describe service, node and the rest', () => {
     );
   });
 
+  it('shows where the answering agent listens for a service, and a port it could not bind', () => {
+    const svc = obj({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'web', namespace: 'default' },
+      spec: { selector: { app: 'web' }, ports: [{ port: 80, targetPort: 8080 }] },
+    });
+    const proxy = {
+      node: 'node-a',
+      serviceAddress: '127.0.0.1',
+      podAddress: '172.17.0.1',
+      servesPods: true,
+      listeners: [
+        { address: '127.0.0.1', port: 80, service: 'default/web', portName: '', state: 'listening' as const },
+        {
+          address: '172.17.0.1',
+          port: 80,
+          service: 'default/web',
+          portName: '',
+          state: 'failed' as const,
+          error: { code: 'EADDRINUSE', message: 'address already in use' },
+        },
+        {
+          address: '127.0.0.1',
+          port: 81,
+          service: 'default/other',
+          portName: '',
+          state: 'listening' as const,
+        },
+      ],
+    };
+    const text = describeObject(svc, { now: NOW, proxy, events: [] });
+    expect(text).toContain(
+      [
+        'IP:                127.0.0.1',
+        'Port:              <unset>  80/TCP',
+        'TargetPort:        8080/TCP',
+        'Endpoints:         <none>',
+        'Session Affinity:  None',
+        'Listening on node-a:',
+        '  127.0.0.1:80   listening',
+        '  172.17.0.1:80  failed (EADDRINUSE: address already in use)',
+        'Events:          <none>',
+      ].join('\n'),
+    );
+  });
+
   it('prints a node with roles, conditions, addresses, capacity, system info and its pods', () => {
     const node = obj({
       apiVersion: 'v1',

@@ -40,7 +40,10 @@ export async function describeContext(client: ApiClient, obj: KubeObject): Promi
     );
     ctx.events = events?.items ?? [];
   }
-  if (obj.kind === 'Service') ctx.endpoints = await optional(() => client.get('Endpoints', namespace, name));
+  if (obj.kind === 'Service') {
+    ctx.endpoints = await optional(() => client.get('Endpoints', namespace, name));
+    ctx.proxy = await optional(() => client.proxyStatus());
+  }
   if (obj.kind === 'Deployment')
     ctx.replicaSets = (await optional(() => client.list('ReplicaSet', { namespace })))?.items;
   if (obj.kind === 'Node') {

@@ -1,5 +1,7 @@
 // Parts every describe shares: times, label and annotation lists, the identity block, owners and events.
+
 import type { KubeObject } from '../../../shared/model/meta.ts';
+import type { ProxyStatus } from '../../api/proxyApi.ts';
 import type { DescribeWriter } from './writer.ts';
 
 /** What describe needs besides the object: the objects kubectl fetches alongside it. */
@@ -13,6 +15,8 @@ export interface DescribeContext {
   replicaSets?: readonly KubeObject[];
   /** The pods running on a Node. */
   pods?: readonly KubeObject[];
+  /** The answering agent's service proxy (for a Service: where it listens on this machine). */
+  proxy?: ProxyStatus;
 }
 
 const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];

@@ -1,9 +1,29 @@
 // `shoal describe service`: kubectl's describeService, with endpoints from the Service's Endpoints object.
 import type { Endpoints, Service } from '../../../shared/model/types.ts';
+import type { ProxyStatus } from '../../api/proxyApi.ts';
 import { formatLabels } from '../tables/cells.ts';
 import { formatEndpoints } from '../tables/network.ts';
 import { type DescribeContext, writeAnnotations, writeEvents, writeLabels } from './common.ts';
 import { DescribeWriter } from './writer.ts';
+
+/**
+ * Where the answering agent serves this Service (Shoal has no cluster-wide virtual IP: every agent listens
+ * on its own service address, and on the Docker bridge for its host's pods), and any port it could not bind.
+ */
+function writeListeners(w: DescribeWriter, svc: Service, proxy: ProxyStatus | undefined): void {
+  if (!proxy) return;
+  const key = `${svc.metadata.namespace ?? 'default'}/${svc.metadata.name}`;
+  const mine = proxy.listeners.filter((l) => l.service === key);
+  if (mine.length === 0) {
+    w.field(0, `Listening on ${proxy.node}`, '<none>');
+    return;
+  }
+  w.write(0, `Listening on ${proxy.node}:\n`);
+  for (const l of mine) {
+    const where = l.address.includes(':') ? `[${l.address}]:${l.port}` : `${l.address}:${l.port}`;
+    w.write(1, `${where}\t${l.state}${l.error ? ` (${l.error.code}: ${l.error.message})` : ''}\n`);
+  }
+}
 
 export function describeService(svc: Service, ctx: DescribeContext): string {
   const w = new DescribeWriter();
@@ -20,7 +40,8 @@ export function describeService(svc: Service, ctx: DescribeContext): string {
     'IP Families',
     spec.ipFamilies && spec.ipFamilies.length > 0 ? spec.ipFamilies.join(',') : '<none>',
   );
-  w.field(0, 'IP', spec.clusterIP ?? '');
+  // No cluster-wide virtual IP unless one was given: the answering agent's own service address stands in.
+  w.field(0, 'IP', spec.clusterIP || ctx.proxy?.serviceAddress || '');
   if (spec.clusterIPs && spec.clusterIPs.length > 0) w.field(0, 'IPs', spec.clusterIPs.join(','));
   const endpoints = ctx.endpoints as Endpoints | undefined;
   for (const p of spec.ports ?? []) {
@@ -32,6 +53,7 @@ export function describeService(svc: Service, ctx: DescribeContext): string {
     w.field(0, 'Endpoints', endpoints ? formatEndpoints(endpoints, 3, new Set([p.name ?? ''])) : '<none>');
   }
   w.field(0, 'Session Affinity', spec.sessionAffinity ?? 'None');
+  writeListeners(w, svc, ctx.proxy);
   if (spec.externalTrafficPolicy) w.field(0, 'External Traffic Policy', spec.externalTrafficPolicy);
   if (spec.internalTrafficPolicy) w.field(0, 'Internal Traffic Policy', spec.internalTrafficPolicy);
   writeEvents(w, ctx.events, ctx.now);
