@@ -252,7 +252,10 @@ describe('shoal apply, create, delete', () => {
     });
   });
 
-  it('deletes by name, by kind/name, by label and from manifests; a missing object fails unless ignored', async () => {
+  // Eight `shoal` processes in a row: allow for a loaded machine.
+  it('deletes by name, by kind/name, by label and from manifests; a missing object fails unless ignored', {
+    timeout: 60_000,
+  }, async () => {
     const byName = await shoal(['delete', 'deployment', 'nginx-deployment']);
     expect(byName.stdout).toBe('deployment.apps "nginx-deployment" deleted\n');
     expect(byName.code).toBe(0);
