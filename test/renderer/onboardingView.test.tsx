@@ -29,6 +29,13 @@ function deferred<T>() {
   return { promise, resolve, reject };
 }
 
+/** onboarding(): not a member at first, a member once the choice is done. */
+const memberOnceDone = () =>
+  vi
+    .fn<ClusterConnection['onboarding']>()
+    .mockResolvedValueOnce({ member: false })
+    .mockResolvedValue({ member: true });
+
 const button = (name: string) => screen.getByRole('button', { name }) as HTMLButtonElement;
 
 beforeEach(resetStore);
@@ -82,10 +89,7 @@ describe('OnboardingView, not a member', () => {
 
   it('checks a pasted key before joining, and sends it trimmed', async () => {
     const connection = fakeConnection({
-      onboarding: vi
-        .fn<ClusterConnection['onboarding']>()
-        .mockResolvedValueOnce({ member: false })
-        .mockResolvedValue({ member: true }),
+      onboarding: memberOnceDone(),
       joinCluster: async () => {},
       joinKey: async () => KEY,
     });
@@ -125,10 +129,7 @@ describe('OnboardingView, not a member', () => {
 
   it('starts a local cluster of 3 agents by default, from 1 to 5', async () => {
     const connection = fakeConnection({
-      onboarding: vi
-        .fn<ClusterConnection['onboarding']>()
-        .mockResolvedValueOnce({ member: false })
-        .mockResolvedValue({ member: true }),
+      onboarding: memberOnceDone(),
       startLocalCluster: async () => {},
       joinKey: async () => KEY,
     });

@@ -4,10 +4,10 @@ import {
   endpointAddresses,
   formatEndpointCount,
   formatSelector,
-  formatServicePorts,
   nodePortHost,
   nodePortLinks,
 } from '../../renderer/src/views/services/serviceFormat.ts';
+import { formatServicePorts } from '../../shared/display/servicePorts.ts';
 import type { Endpoints, Service } from '../../shared/model/types.ts';
 
 function service(spec: Service['spec']): Service {

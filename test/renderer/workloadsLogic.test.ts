@@ -3,60 +3,29 @@ import { describe, expect, it } from 'vitest';
 import { currentRevision, deploymentRevisions } from '../../renderer/src/views/workloads/revisions.ts';
 import { percentOf, rolloutProgress } from '../../renderer/src/views/workloads/rolloutProgress.ts';
 import { parseReplicas } from '../../renderer/src/views/workloads/scaleInput.ts';
+import { durationBetween } from '../../shared/display/duration.ts';
 import {
   daemonSetCells,
   deploymentCells,
-  durationBetween,
   jobCells,
   replicaSetCells,
-} from '../../renderer/src/views/workloads/workloadColumns.ts';
+} from '../../shared/display/workloadStatus.ts';
 import type { DaemonSet, Deployment, Job, ReplicaSet } from '../../shared/model/types.ts';
+import { ROLLED_OUT_CONDITIONS, webDeployment, webReplicaSet, webTemplate } from './fixtures.ts';
 
-const template = {
-  metadata: { labels: { app: 'web' } },
-  spec: { containers: [{ name: 'web', image: 'nginx:1' }] },
-};
+const template = webTemplate('nginx:1');
 
 function deployment(replicas: number, status: Deployment['status'], generation = 1): Deployment {
-  return {
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    metadata: {
-      name: 'web',
-      namespace: 'default',
-      uid: 'd-uid',
-      generation,
-      annotations: { 'deployment.kubernetes.io/revision': '3' },
-    },
-    spec: { replicas, selector: { matchLabels: { app: 'web' } }, template },
-    status,
-  } as unknown as Deployment;
+  return webDeployment(replicas, status, { generation }, 'nginx:1');
 }
 
 function replicaSet(
   name: string,
   revision: string | undefined,
   image: string,
-  ownerUid = 'd-uid',
+  ownerUid?: string,
 ): ReplicaSet {
-  return {
-    apiVersion: 'apps/v1',
-    kind: 'ReplicaSet',
-    metadata: {
-      name,
-      namespace: 'default',
-      annotations: revision === undefined ? {} : { 'deployment.kubernetes.io/revision': revision },
-      ownerReferences: [
-        { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web', uid: ownerUid, controller: true },
-      ],
-    },
-    spec: {
-      replicas: 1,
-      selector: { matchLabels: { app: 'web' } },
-      template: { ...template, spec: { containers: [{ name: 'web', image }] } },
-    },
-    status: { replicas: 1, readyReplicas: 1 },
-  } as unknown as ReplicaSet;
+  return webReplicaSet(name, { revision, image, ownerUid });
 }
 
 describe('status columns', () => {
@@ -198,20 +167,7 @@ describe('rolloutProgress', () => {
         replicas: 3,
         availableReplicas: 3,
         readyReplicas: 3,
-        conditions: [
-          {
-            type: 'Available',
-            status: 'True',
-            reason: 'MinimumReplicasAvailable',
-            message: 'Deployment has minimum availability.',
-          },
-          {
-            type: 'Progressing',
-            status: 'True',
-            reason: 'NewReplicaSetAvailable',
-            message: 'ReplicaSet "web-c" has successfully progressed.',
-          },
-        ],
+        conditions: ROLLED_OUT_CONDITIONS,
       }),
     );
     expect(done).toMatchObject({ done: true, failed: false, desired: 3, updated: 3, ready: 3, available: 3 });

@@ -8,51 +8,20 @@ import { emptyObjectMaps } from '../../renderer/src/store/objectMaps.ts';
 import { WorkloadsView } from '../../renderer/src/views/workloads/WorkloadsView.tsx';
 import type { DaemonSet, Deployment, Job, ReplicaSet } from '../../shared/model/types.ts';
 import { fakeConnection, resetStore } from './fakeViewConnection.ts';
+import { ROLLED_OUT_CONDITIONS, webDeployment, webReplicaSet, webTemplate } from './fixtures.ts';
 
 const created = new Date(Date.now() - 10 * 60_000).toISOString();
-const template = (image: string) => ({
-  metadata: { labels: { app: 'web' } },
-  spec: { containers: [{ name: 'web', image }] },
-});
 
 function deployment(
   replicas: number,
   status: Deployment['status'],
   overrides: Partial<Deployment['metadata']> = {},
 ): Deployment {
-  return {
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    metadata: {
-      name: 'web',
-      namespace: 'default',
-      uid: 'web-uid',
-      generation: 2,
-      creationTimestamp: created,
-      annotations: { 'deployment.kubernetes.io/revision': '3' },
-      ...overrides,
-    },
-    spec: { replicas, selector: { matchLabels: { app: 'web' } }, template: template('nginx:1.27') },
-    status,
-  } as unknown as Deployment;
+  return webDeployment(replicas, status, { generation: 2, creationTimestamp: created, ...overrides });
 }
 
 function replicaSet(name: string, revision: number, image: string, replicas: number): ReplicaSet {
-  return {
-    apiVersion: 'apps/v1',
-    kind: 'ReplicaSet',
-    metadata: {
-      name,
-      namespace: 'default',
-      creationTimestamp: created,
-      annotations: { 'deployment.kubernetes.io/revision': String(revision) },
-      ownerReferences: [
-        { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web', uid: 'web-uid', controller: true },
-      ],
-    },
-    spec: { replicas, selector: { matchLabels: { app: 'web' } }, template: template(image) },
-    status: { replicas, readyReplicas: replicas },
-  } as unknown as ReplicaSet;
+  return webReplicaSet(name, { revision: String(revision), image, replicas, created });
 }
 
 const rolling = deployment(3, {
@@ -88,7 +57,7 @@ const agent = {
   spec: {
     selector: { matchLabels: { app: 'agent' } },
     template: {
-      ...template('agent:1'),
+      ...webTemplate('agent:1'),
       spec: { containers: [{ name: 'a', image: 'agent:1' }], nodeSelector: { os: 'linux' } },
     },
   },
@@ -105,7 +74,7 @@ const job = {
   apiVersion: 'batch/v1',
   kind: 'Job',
   metadata: { name: 'migrate', namespace: 'default', creationTimestamp: created },
-  spec: { completions: 2, template: template('migrate:1') },
+  spec: { completions: 2, template: webTemplate('migrate:1') },
   status: {
     succeeded: 2,
     startTime: '2026-01-01T00:00:00Z',
@@ -301,20 +270,7 @@ describe('deployment details', () => {
         updatedReplicas: 3,
         readyReplicas: 3,
         availableReplicas: 3,
-        conditions: [
-          {
-            type: 'Available',
-            status: 'True',
-            reason: 'MinimumReplicasAvailable',
-            message: 'Deployment has minimum availability.',
-          },
-          {
-            type: 'Progressing',
-            status: 'True',
-            reason: 'NewReplicaSetAvailable',
-            message: 'ReplicaSet "web-c" has successfully progressed.',
-          },
-        ],
+        conditions: ROLLED_OUT_CONDITIONS,
       }),
     );
     expect(within(details).getByTestId('rollout-message').textContent).toContain(

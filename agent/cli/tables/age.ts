@@ -1,46 +1,10 @@
-// Ages and durations as kubectl shows them (k8s.io/apimachinery/pkg/util/duration.HumanDuration):
-// `45s`, `119s`, `5m30s`, `42m`, `5h3m`, `20h`, `2d4h`, `30d`, `2y45d`, `9y`.
+// Ages and durations as kubectl shows them; the rules live in shared/display/duration.ts, which the
+// dashboard uses too.
+import { ageOf } from '../../../shared/display/duration.ts';
 
-export function humanDuration(ms: number): string {
-  const seconds = Math.trunc(ms / 1000);
-  if (seconds < -1) return '<invalid>';
-  if (seconds < 0) return '0s';
-  if (seconds < 60 * 2) return `${seconds}s`;
-  const minutes = Math.trunc(seconds / 60);
-  if (minutes < 10) {
-    const s = seconds % 60;
-    return s === 0 ? `${minutes}m` : `${minutes}m${s}s`;
-  }
-  if (minutes < 60 * 3) return `${minutes}m`;
-  const hours = Math.trunc(minutes / 60);
-  if (hours < 8) {
-    const m = minutes % 60;
-    return m === 0 ? `${hours}h` : `${hours}h${m}m`;
-  }
-  if (hours < 48) return `${hours}h`;
-  if (hours < 24 * 8) {
-    const h = hours % 24;
-    return h === 0 ? `${Math.trunc(hours / 24)}d` : `${Math.trunc(hours / 24)}d${h}h`;
-  }
-  if (hours < 24 * 365 * 2) return `${Math.trunc(hours / 24)}d`;
-  if (hours < 24 * 365 * 8) {
-    const days = Math.trunc(hours / 24);
-    const dy = days % 365;
-    return dy === 0 ? `${Math.trunc(days / 365)}y` : `${Math.trunc(days / 365)}y${dy}d`;
-  }
-  return `${Math.trunc(hours / 24 / 365)}y`;
-}
+export { durationBetween, humanDuration } from '../../../shared/display/duration.ts';
 
 /** The time since an RFC 3339 timestamp; `<unknown>` when there is none, as kubectl prints. */
 export function ageSince(timestamp: string | undefined, now: Date): string {
-  if (!timestamp) return '<unknown>';
-  const t = Date.parse(timestamp);
-  if (Number.isNaN(t)) return '<unknown>';
-  return humanDuration(now.getTime() - t);
-}
-
-/** The time between two timestamps (a Job's duration). */
-export function durationBetween(from: string | undefined, to: string | undefined): string {
-  if (!from || !to) return '';
-  return humanDuration(Date.parse(to) - Date.parse(from));
+  return ageOf(timestamp, now.getTime()) ?? '<unknown>';
 }

@@ -3,12 +3,7 @@ import type { LabelSelector } from '../../../shared/model/selector.ts';
 import { formatLabelSelector } from '../../../shared/model/selector.ts';
 import type { PodTemplate } from '../../../shared/model/types.ts';
 
-/** labels.FormatLabels: `a=b,c=d` sorted by key, `<none>` when empty. */
-export function formatLabels(labels: Record<string, string> | undefined): string {
-  const keys = Object.keys(labels ?? {}).sort();
-  if (keys.length === 0) return '<none>';
-  return keys.map((k) => `${k}=${labels?.[k]}`).join(',');
-}
+export { formatLabels } from '../../../shared/display/labels.ts';
 
 /** The CONTAINERS and IMAGES cells of wide workload tables. */
 export function containerCells(template: PodTemplate | undefined): [string, string] {

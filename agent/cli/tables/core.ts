@@ -1,87 +1,16 @@
 // kubectl's columns for pods, nodes, namespaces, config maps, secrets and events
 // (k8s.io/kubernetes/pkg/printers/internalversion/printers.go).
+import { restartsText, podSummary as summarizePod } from '../../../shared/display/podStatus.ts';
 import type { KubeObject } from '../../../shared/model/meta.ts';
 import type { ConfigMap, Namespace, Node, Pod, Secret } from '../../../shared/model/types.ts';
 import { ageSince } from './age.ts';
 import { orNone } from './cells.ts';
 import type { KindColumns } from './types.ts';
 
-type ContainerStatus = NonNullable<NonNullable<Pod['status']>['containerStatuses']>[number];
-
-function hasCondition(conditions: { type: string; status: string }[] | undefined, type: string): boolean {
-  return (conditions ?? []).some((c) => c.type === type && c.status === 'True');
-}
-
-/** printPod: READY, STATUS (the reason kubectl derives from phase and container states), RESTARTS. */
+/** printPod's READY, STATUS and RESTARTS cells at `now` (the rules: shared/display/podStatus.ts). */
 export function podSummary(pod: Pod, now: Date): { ready: string; status: string; restarts: string } {
-  const status = pod.status ?? {};
-  const initContainers = pod.spec.initContainers ?? [];
-  let restarts = 0;
-  let readyContainers = 0;
-  let lastRestart = 0;
-  let reason: string = status.phase ?? 'Pending';
-  if (status.reason) reason = status.reason;
-  const noteRestart = (c: ContainerStatus) => {
-    restarts += c.restartCount;
-    const finished = c.lastState?.terminated?.finishedAt;
-    if (finished) lastRestart = Math.max(lastRestart, Date.parse(finished));
-  };
-
-  let initializing = false;
-  for (const [i, c] of (status.initContainerStatuses ?? []).entries()) {
-    noteRestart(c);
-    const terminated = c.state?.terminated;
-    const waiting = c.state?.waiting;
-    if (terminated && terminated.exitCode === 0) continue;
-    if (terminated) {
-      if (terminated.reason) reason = `Init:${terminated.reason}`;
-      else if (terminated.signal) reason = `Init:Signal:${terminated.signal}`;
-      else reason = `Init:ExitCode:${terminated.exitCode}`;
-    } else if (waiting?.reason && waiting.reason !== 'PodInitializing') {
-      reason = `Init:${waiting.reason}`;
-    } else {
-      reason = `Init:${i}/${initContainers.length}`;
-    }
-    initializing = true;
-    break;
-  }
-
-  if (!initializing || hasCondition(status.conditions, 'Initialized')) {
-    restarts = 0;
-    lastRestart = 0;
-    let hasRunning = false;
-    const statuses = status.containerStatuses ?? [];
-    for (let i = statuses.length - 1; i >= 0; i--) {
-      const c = statuses[i] as ContainerStatus;
-      noteRestart(c);
-      const { waiting, terminated, running } = c.state ?? {};
-      if (waiting?.reason) reason = waiting.reason;
-      else if (terminated?.reason) reason = terminated.reason;
-      else if (terminated)
-        reason = terminated.signal ? `Signal:${terminated.signal}` : `ExitCode:${terminated.exitCode}`;
-      else if (c.ready && running) {
-        hasRunning = true;
-        readyContainers++;
-      }
-    }
-    if (reason === 'Completed' && hasRunning) {
-      reason = hasCondition(status.conditions, 'Ready') ? 'Running' : 'NotReady';
-    }
-  }
-
-  const terminal = status.phase === 'Succeeded' || status.phase === 'Failed';
-  if (pod.metadata.deletionTimestamp && status.reason === 'NodeLost') reason = 'Unknown';
-  else if (pod.metadata.deletionTimestamp && !terminal) reason = 'Terminating';
-
-  let restartsText = String(restarts);
-  if (restarts !== 0 && lastRestart > 0) {
-    restartsText = `${restarts} (${ageSince(new Date(lastRestart).toISOString(), now)} ago)`;
-  }
-  return {
-    ready: `${readyContainers}/${pod.spec.containers.length}`,
-    status: reason,
-    restarts: restartsText,
-  };
+  const summary = summarizePod(pod);
+  return { ready: summary.ready, status: summary.status, restarts: restartsText(summary, now.getTime()) };
 }
 
 export const podColumns: KindColumns = {

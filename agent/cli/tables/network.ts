@@ -1,20 +1,12 @@
 // kubectl's columns for services and endpoints.
+import { formatServicePorts } from '../../../shared/display/servicePorts.ts';
 import type { Endpoints, Service } from '../../../shared/model/types.ts';
 import { ageSince } from './age.ts';
 import { formatLabels } from './cells.ts';
 import type { KindColumns } from './types.ts';
 
-/** `80/TCP`, `80:30080/TCP`, joined by commas; `<none>` without ports. */
-export function servicePorts(svc: Service): string {
-  const ports = svc.spec.ports ?? [];
-  if (ports.length === 0) return '<none>';
-  return ports
-    .map((p) => {
-      const protocol = p.protocol ?? 'TCP';
-      return p.nodePort ? `${p.port}:${p.nodePort}/${protocol}` : `${p.port}/${protocol}`;
-    })
-    .join(',');
-}
+/** PORT(S): `80/TCP`, `80:30080/TCP` (shared with the dashboard). */
+export { formatServicePorts as servicePorts } from '../../../shared/display/servicePorts.ts';
 
 export function serviceClusterIP(svc: Service): string {
   return svc.spec.clusterIPs?.[0] ?? (svc.spec.clusterIP || '<none>');
@@ -29,7 +21,7 @@ export const serviceColumns: KindColumns = {
       svc.spec.type ?? 'ClusterIP',
       serviceClusterIP(svc),
       '<none>',
-      servicePorts(svc),
+      formatServicePorts(svc),
       ageSince(svc.metadata.creationTimestamp, now),
     ];
   },

@@ -1,5 +1,5 @@
 // "5m30s" since a timestamp, kept current; the exact time on hover.
-import { ageOf } from './duration.ts';
+import { ageOf } from '../../../shared/display/duration.ts';
 import { useNow } from './useNow.ts';
 
 export function Age({ timestamp }: { timestamp: string | undefined }) {

@@ -1,7 +1,8 @@
 // A coloured pill for a state: ok (Running, Ready), warn (Pending, cordoned), error (Failed), idle (done).
 import type { ReactNode } from 'react';
+import type { StatusTone } from '../../../shared/display/tone.ts';
 
-export type Tone = 'ok' | 'warn' | 'error' | 'idle';
+export type Tone = StatusTone;
 
 export function StatusBadge({ tone, children, title }: { tone: Tone; children: ReactNode; title?: string }) {
   return (

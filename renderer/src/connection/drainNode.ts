@@ -9,7 +9,7 @@ import { type DrainFlags, planDrain } from '../../../shared/workloads/drainFilte
 import { apiCall, getObject, messageOf } from './apiCall.ts';
 import { ClusterError, type DrainProgress, type Transport } from './ClusterConnection.ts';
 import { reconnectingSocket } from './reconnectingSocket.ts';
-import { parseWatchMessage } from './watchMessages.ts';
+import { readWatchUpdate } from './watchMessages.ts';
 import { cordon } from './workloadActions.ts';
 
 export const DASHBOARD_DRAIN_FLAGS: DrainFlags = {
@@ -102,15 +102,10 @@ function waitUntilGone(
         present = new Set(); // every (re)connection lists the node's pods again
       },
       onMessage: (data, control) => {
-        let m: ReturnType<typeof parseWatchMessage>;
-        try {
-          m = parseWatchMessage(data);
-        } catch (err) {
-          control.fail(messageOf(err));
-          return;
-        }
-        if (m.type === 'ERROR') control.fail(m.message);
-        else if (m.type === 'BOOKMARK') {
+        // Every ERROR is retried, even one retrying cannot help: the drain keeps waiting for its pods.
+        const m = readWatchUpdate(data, control, true);
+        if (m === undefined) return;
+        if (m.type === 'BOOKMARK') {
           if (!m.initialEventsEnd || present === undefined) return;
           const listed = present;
           present = undefined;

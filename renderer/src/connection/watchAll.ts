@@ -8,7 +8,7 @@ import { messageOf } from './apiCall.ts';
 import type { KubeObject, LinkState, Transport, WatchHandlers } from './ClusterConnection.ts';
 import { FrameBatcher } from './frameBatcher.ts';
 import { reconnectingSocket } from './reconnectingSocket.ts';
-import { type ChangeType, isFinalError, parseWatchMessage } from './watchMessages.ts';
+import { type ChangeType, readWatchUpdate } from './watchMessages.ts';
 
 type Change = { type: ChangeType; object: KubeObject };
 
@@ -50,17 +50,8 @@ export function watchAll(transport: Transport, handlers: WatchHandlers): () => v
       initial = new Map();
     },
     onMessage: (data, control) => {
-      let m: ReturnType<typeof parseWatchMessage>;
-      try {
-        m = parseWatchMessage(data);
-      } catch (err) {
-        control.fail(messageOf(err));
-        return;
-      }
-      if (m.type === 'ERROR') {
-        control.fail(m.message, !isFinalError(m.code));
-        return;
-      }
+      const m = readWatchUpdate(data, control);
+      if (m === undefined) return;
       if (initial !== undefined) {
         if (m.type === 'BOOKMARK') {
           if (!m.initialEventsEnd) return;

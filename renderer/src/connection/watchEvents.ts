@@ -3,11 +3,10 @@
 // loss the watch resumes from the last resourceVersion seen, so no event is delivered twice; events are not
 // deleted by users, so a resume misses nothing a view shows.
 import { WATCH_PATH } from '../../../shared/api/paths.ts';
-import { messageOf } from './apiCall.ts';
 import type { KubeEvent, Transport } from './ClusterConnection.ts';
 import { FrameBatcher } from './frameBatcher.ts';
 import { reconnectingSocket } from './reconnectingSocket.ts';
-import { isFinalError, maxResourceVersion, parseWatchMessage } from './watchMessages.ts';
+import { maxResourceVersion, readWatchUpdate } from './watchMessages.ts';
 
 /** When an event last happened, in ms (0 when it says nothing). */
 export function eventTime(e: KubeEvent): number {
@@ -31,17 +30,8 @@ export function watchEvents(transport: Transport, onEvents: (events: KubeEvent[]
       initial = [];
     },
     onMessage: (data, control) => {
-      let m: ReturnType<typeof parseWatchMessage>;
-      try {
-        m = parseWatchMessage(data);
-      } catch (err) {
-        control.fail(messageOf(err));
-        return;
-      }
-      if (m.type === 'ERROR') {
-        control.fail(m.message, !isFinalError(m.code));
-        return;
-      }
+      const m = readWatchUpdate(data, control);
+      if (m === undefined) return;
       if (m.type === 'BOOKMARK') {
         if (m.initialEventsEnd && initial !== undefined) {
           resourceVersion = maxResourceVersion(resourceVersion, m.resourceVersion);

@@ -2,8 +2,9 @@
 // the initial list carries k8s.io/initial-events-end), or an ERROR with a Kubernetes Status. Anything else
 // is refused with an error that says what was wrong, so a broken server shows as such, not as missing data.
 import { isKind } from '../../../shared/model/kinds.ts';
-import { isRecord } from './apiCall.ts';
+import { isRecord, messageOf } from './apiCall.ts';
 import type { KubeObject } from './ClusterConnection.ts';
+import type { SocketControl } from './reconnectingSocket.ts';
 
 /** Kubernetes' annotation on the bookmark that ends the initial events (INITIAL_EVENTS_END in watch.ts). */
 export const INITIAL_EVENTS_END = 'k8s.io/initial-events-end';
@@ -62,6 +63,30 @@ export function parseWatchMessage(data: string | Uint8Array): ParsedWatchMessage
     default:
       throw new Error(`the watch sent a message of unknown type "${raw.type}"`);
   }
+}
+
+export type WatchUpdate = Exclude<ParsedWatchMessage, { type: 'ERROR' }>;
+
+/**
+ * A message a watch acts on: a change or a bookmark. An unreadable message or an ERROR fails the socket
+ * instead, and gives undefined; the ERROR is retried unless retrying cannot help, or always with
+ * `retryFinalErrors` (a watch that must outlast a refusal, such as a drain's).
+ */
+export function readWatchUpdate(
+  data: string | Uint8Array,
+  control: Pick<SocketControl, 'fail'>,
+  retryFinalErrors = false,
+): WatchUpdate | undefined {
+  let m: ParsedWatchMessage;
+  try {
+    m = parseWatchMessage(data);
+  } catch (err) {
+    control.fail(messageOf(err));
+    return undefined;
+  }
+  if (m.type !== 'ERROR') return m;
+  control.fail(m.message, retryFinalErrors || !isFinalError(m.code));
+  return undefined;
 }
 
 /** Whether retrying cannot help: the request itself was refused (bad parameters, token, permission). */

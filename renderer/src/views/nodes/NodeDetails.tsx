@@ -1,4 +1,5 @@
 // One node: its conditions, capacity and allocatable, its pods, and cordon, uncordon and drain.
+
 import { useMemo, useState } from 'react';
 import type { Node, Pod } from '../../../../shared/model/types.ts';
 import { navigate, routeHash } from '../../app/router.ts';
@@ -8,6 +9,7 @@ import { ConfirmButton } from '../../components/ConfirmButton.tsx';
 import { EmptyState } from '../../components/EmptyState.tsx';
 import { errorMessage } from '../../components/errorMessage.ts';
 import { Panel } from '../../components/Panel.tsx';
+import { StaticTable } from '../../components/StaticTable.tsx';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
 import { type Column, Table } from '../../components/Table.tsx';
 import { podPhaseTone } from '../../components/tones.ts';
@@ -69,24 +71,15 @@ function ResourceTable({ node }: { node: Node }) {
   const names = [...new Set([...Object.keys(capacity), ...Object.keys(allocatable)])].sort();
   if (names.length === 0) return <p className="muted">The node has not reported its capacity yet.</p>;
   return (
-    <table className="table" aria-label="Capacity and allocatable">
-      <thead>
-        <tr>
-          <th scope="col">Resource</th>
-          <th scope="col">Capacity</th>
-          <th scope="col">Allocatable</th>
+    <StaticTable label="Capacity and allocatable" headers={['Resource', 'Capacity', 'Allocatable']}>
+      {names.map((name) => (
+        <tr key={name}>
+          <td>{name}</td>
+          <td className="mono">{String(capacity[name] ?? '—')}</td>
+          <td className="mono">{String(allocatable[name] ?? '—')}</td>
         </tr>
-      </thead>
-      <tbody>
-        {names.map((name) => (
-          <tr key={name}>
-            <td>{name}</td>
-            <td className="mono">{String(capacity[name] ?? '—')}</td>
-            <td className="mono">{String(allocatable[name] ?? '—')}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+      ))}
+    </StaticTable>
   );
 }
 

@@ -1,6 +1,6 @@
 // Every node: readiness, roles, version, requests against allocatable, pods, age; a node's details below
 // the table (`#/nodes/<name>`), with cordon, uncordon and drain.
-import { useMemo, useState } from 'react';
+import { useState } from 'react';
 import { navigate, routeHash, useRoute } from '../../app/router.ts';
 import { EmptyState } from '../../components/EmptyState.tsx';
 import { FilterInput } from '../../components/FilterInput.tsx';
@@ -9,11 +9,9 @@ import { Table } from '../../components/Table.tsx';
 import { useClusterStore } from '../../store/clusterStore.ts';
 import { useObjects } from '../../store/hooks.ts';
 import { NodeDetails } from './NodeDetails.tsx';
-import { NODE_COLUMNS, type NodeRow } from './nodeColumns.tsx';
-import { loadByNode, type NodeLoad, nodeRoles } from './nodeResources.ts';
+import { NODE_COLUMNS } from './nodeColumns.tsx';
+import { useNodeRows } from './nodeRows.ts';
 import './nodes.css';
-
-const NO_LOAD: NodeLoad = { cpu: 0, memory: 0, pods: 0 };
 
 export function NodesView() {
   const route = useRoute();
@@ -23,16 +21,7 @@ export function NodesView() {
   const status = useClusterStore((s) => s.status);
   const [filter, setFilter] = useState('');
 
-  const loads = useMemo(() => loadByNode(pods), [pods]);
-  const rows: NodeRow[] = useMemo(
-    () =>
-      nodes.map((node) => ({
-        node,
-        load: loads.get(node.metadata.name) ?? NO_LOAD,
-        roles: nodeRoles(node, status),
-      })),
-    [nodes, loads, status],
-  );
+  const rows = useNodeRows(nodes, pods, status);
   const needle = filter.trim().toLowerCase();
   const shown = needle
     ? rows.filter((r) => `${r.node.metadata.name} ${r.roles.join(' ')}`.toLowerCase().includes(needle))

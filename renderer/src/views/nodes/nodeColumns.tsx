@@ -5,28 +5,58 @@ import { Meter } from '../../components/Meter.tsx';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
 import type { Column } from '../../components/Table.tsx';
 import { readinessTone } from '../../components/tones.ts';
-import {
-  formatCores,
-  formatMemory,
-  isCordoned,
-  type NodeLoad,
-  nodeAllocatable,
-  nodeReadiness,
-} from './nodeResources.ts';
+import { formatCores, formatMemory, isCordoned, nodeAllocatable, nodeReadiness } from './nodeResources.ts';
+import type { NodeRow } from './nodeRows.ts';
 
-export interface NodeRow {
+export type { NodeRow } from './nodeRows.ts';
+
+/** Ready/NotReady, and a warning badge when the node is cordoned (`SchedulingDisabled`, as kubectl says). */
+export function NodeStatusBadges({
+  node,
+  className = 'node-status',
+  cordonedLabel = 'SchedulingDisabled',
+}: {
   node: Node;
-  load: NodeLoad;
-  roles: string[];
-}
-
-export function NodeStatusBadges({ node }: { node: Node }) {
+  className?: string;
+  cordonedLabel?: string;
+}) {
   const readiness = nodeReadiness(node);
   return (
-    <span className="node-status">
+    <span className={className}>
       <StatusBadge tone={readinessTone(readiness)}>{readiness}</StatusBadge>
-      {isCordoned(node) && <StatusBadge tone="warn">SchedulingDisabled</StatusBadge>}
+      {isCordoned(node) && <StatusBadge tone="warn">{cordonedLabel}</StatusBadge>}
     </span>
+  );
+}
+
+export function RoleTags({ roles }: { roles: readonly string[] }) {
+  return roles.map((r) => (
+    <span key={r} className={`role-tag ${r === 'leader' ? 'role-leader' : ''}`}>
+      {r}
+    </span>
+  ));
+}
+
+/** What the node's pods request against what it can allocate; `unit` follows the CPU figures (` cores`). */
+export function RequestsMeter({
+  row,
+  resource,
+  unit = '',
+}: {
+  row: NodeRow;
+  resource: 'cpu' | 'memory';
+  unit?: string;
+}) {
+  const { node, load } = row;
+  const alloc = nodeAllocatable(node)[resource];
+  const format = resource === 'cpu' ? formatCores : formatMemory;
+  return (
+    <Meter
+      value={load[resource]}
+      max={alloc}
+      label={`${resource === 'cpu' ? 'CPU' : 'Memory'} requests on ${node.metadata.name}`}
+      detail={`${format(load[resource])} / ${format(alloc)}${unit}`}
+    />
   );
 }
 
@@ -51,11 +81,7 @@ export const NODE_COLUMNS: readonly Column<NodeRow>[] = [
         <span className="muted">—</span>
       ) : (
         <span className="node-roles">
-          {roles.map((r) => (
-            <span key={r} className={`role-tag ${r === 'leader' ? 'role-leader' : ''}`}>
-              {r}
-            </span>
-          ))}
+          <RoleTags roles={roles} />
         </span>
       ),
   },
@@ -67,33 +93,13 @@ export const NODE_COLUMNS: readonly Column<NodeRow>[] = [
   {
     key: 'cpu',
     header: 'CPU requests',
-    render: ({ node, load }) => {
-      const alloc = nodeAllocatable(node).cpu;
-      return (
-        <Meter
-          value={load.cpu}
-          max={alloc}
-          label={`CPU requests on ${node.metadata.name}`}
-          detail={`${formatCores(load.cpu)} / ${formatCores(alloc)}`}
-        />
-      );
-    },
+    render: (row) => <RequestsMeter row={row} resource="cpu" />,
     sortValue: ({ load }) => load.cpu,
   },
   {
     key: 'memory',
     header: 'Memory requests',
-    render: ({ node, load }) => {
-      const alloc = nodeAllocatable(node).memory;
-      return (
-        <Meter
-          value={load.memory}
-          max={alloc}
-          label={`Memory requests on ${node.metadata.name}`}
-          detail={`${formatMemory(load.memory)} / ${formatMemory(alloc)}`}
-        />
-      );
-    },
+    render: (row) => <RequestsMeter row={row} resource="memory" />,
     sortValue: ({ load }) => load.memory,
   },
   {

@@ -30,12 +30,7 @@ export function JoinKeyPanel({ joinKey }: { joinKey: string }) {
         Anyone with this key can join the cluster and run its workloads: share it only with machines you
         trust.
       </p>
-      <div className="join-key-row">
-        <code className="join-key" data-testid="join-key">
-          {joinKey}
-        </code>
-        <CopyButton text={joinKey} label="Copy join key" />
-      </div>
+      <CopyableCode text={joinKey} className="join-key" copyLabel="Copy join key" />
       <div className="join-key-qr">
         {qr ? (
           <img src={qr} alt="QR code of the join key" width={220} height={220} data-testid="join-key-qr" />
@@ -46,12 +41,27 @@ export function JoinKeyPanel({ joinKey }: { joinKey: string }) {
         )}
       </div>
       <p>On the other machine, with Shoal installed, run:</p>
-      <div className="join-key-row">
-        <code className="join-command" data-testid="join-command">
-          {command}
-        </code>
-        <CopyButton text={command} label="Copy join command" />
-      </div>
+      <CopyableCode text={command} className="join-command" copyLabel="Copy join command" />
     </section>
+  );
+}
+
+/** A line to copy, with its copy button beside it; the code's class is also its test id. */
+function CopyableCode({
+  text,
+  className,
+  copyLabel,
+}: {
+  text: string;
+  className: string;
+  copyLabel: string;
+}) {
+  return (
+    <div className="join-key-row">
+      <code className={className} data-testid={className}>
+        {text}
+      </code>
+      <CopyButton text={text} label={copyLabel} />
+    </div>
   );
 }

@@ -1,6 +1,6 @@
 // The three ways into a cluster for a peer that belongs to none: create one, join one with a key, or
 // start a local one on this machine (as `shoal up` does).
-import { useState } from 'react';
+import { type ReactNode, useState } from 'react';
 import { useConnection } from '../../store/ConnectionContext.tsx';
 import { joinKeyProblem } from './joinKeyShape.ts';
 
@@ -53,33 +53,22 @@ export function OnboardingChoices({ onDone }: { onDone(done: ChoiceDone): void }
     }
   };
 
-  const failureFor = (action: Action) =>
-    failure?.action === action ? (
-      <p className="onboarding-failure" role="alert">
-        {failure.message}
-      </p>
-    ) : null;
-  const progressFor = (action: Action) =>
-    busy === action ? (
-      <p className="onboarding-progress" role="status">
-        <span className="spinner" aria-hidden="true" /> {PROGRESS[action]}
-      </p>
-    ) : null;
+  const card = { busy, failure };
 
   return (
     <div className="onboarding-choices">
-      <form
-        className="onboarding-card"
-        aria-labelledby="onboarding-create"
-        aria-busy={busy === 'create'}
-        onSubmit={(e) => {
-          e.preventDefault();
+      <ChoiceCard
+        {...card}
+        action="create"
+        title="A new cluster"
+        submitLabel="Create cluster"
+        problem={nameProblem}
+        onSubmit={() => {
           const name = clusterName.trim();
           if (!nameProblem)
             void run('create', () => connection.createCluster(name), { action: 'create', clusterName: name });
         }}
       >
-        <h3 id="onboarding-create">A new cluster</h3>
         <p>This machine becomes the cluster’s first member; others join with the key it gives you.</p>
         <label htmlFor="onboarding-cluster-name">Cluster name</label>
         <input
@@ -91,28 +80,19 @@ export function OnboardingChoices({ onDone }: { onDone(done: ChoiceDone): void }
           aria-invalid={nameProblem ? true : undefined}
         />
         {nameProblem && <span className="field-error">{nameProblem}</span>}
-        <button
-          type="submit"
-          className="btn btn-primary"
-          disabled={busy !== undefined || nameProblem !== undefined}
-        >
-          Create cluster
-        </button>
-        {progressFor('create')}
-        {failureFor('create')}
-      </form>
+      </ChoiceCard>
 
-      <form
-        className="onboarding-card"
-        aria-labelledby="onboarding-join"
-        aria-busy={busy === 'join'}
-        onSubmit={(e) => {
-          e.preventDefault();
+      <ChoiceCard
+        {...card}
+        action="join"
+        title="An existing cluster"
+        submitLabel="Join cluster"
+        problem={keyProblem}
+        onSubmit={() => {
           setTouchedKey(true);
           if (!keyProblem) void run('join', () => connection.joinCluster(key.trim()), { action: 'join' });
         }}
       >
-        <h3 id="onboarding-join">An existing cluster</h3>
         <p>
           Paste the join key shown on a machine of the cluster (Add a machine), or printed by{' '}
           <code>shoal init</code>.
@@ -132,29 +112,20 @@ export function OnboardingChoices({ onDone }: { onDone(done: ChoiceDone): void }
         <span id="onboarding-join-key-problem" className="field-error" data-testid="join-key-problem">
           {touchedKey || key !== '' ? keyProblem : undefined}
         </span>
-        <button
-          type="submit"
-          className="btn btn-primary"
-          disabled={busy !== undefined || keyProblem !== undefined}
-        >
-          Join cluster
-        </button>
-        {progressFor('join')}
-        {failureFor('join')}
-      </form>
+      </ChoiceCard>
 
-      <form
-        className="onboarding-card"
-        aria-labelledby="onboarding-local"
-        aria-busy={busy === 'local'}
-        onSubmit={(e) => {
-          e.preventDefault();
+      <ChoiceCard
+        {...card}
+        action="local"
+        title="A local cluster"
+        submitLabel="Start a local cluster"
+        problem={agentsProblem}
+        onSubmit={() => {
           const n = Number(agents.trim());
           if (!agentsProblem)
             void run('local', () => connection.startLocalCluster(n), { action: 'local', agents: n });
         }}
       >
-        <h3 id="onboarding-local">A local cluster</h3>
         <p>
           Several agents on this machine, to try Shoal out (the same as <code>shoal up</code>).
         </p>
@@ -170,16 +141,66 @@ export function OnboardingChoices({ onDone }: { onDone(done: ChoiceDone): void }
           aria-invalid={agentsProblem ? true : undefined}
         />
         {agentsProblem && <span className="field-error">{agentsProblem}</span>}
-        <button
-          type="submit"
-          className="btn btn-primary"
-          disabled={busy !== undefined || agentsProblem !== undefined}
-        >
-          Start a local cluster
-        </button>
-        {progressFor('local')}
-        {failureFor('local')}
-      </form>
+      </ChoiceCard>
     </div>
+  );
+}
+
+interface ChoiceCardProps {
+  action: Action;
+  title: string;
+  submitLabel: string;
+  /** What stops the submit, if anything. */
+  problem: string | undefined;
+  /** The action under way, on any card: one at a time. */
+  busy: Action | undefined;
+  failure: { action: Action; message: string } | undefined;
+  onSubmit(): void;
+  /** The card's explanation and fields, between its title and its submit button. */
+  children: ReactNode;
+}
+
+/** One way in: a form titled `title`, its fields, the submit button, then its progress or failure. */
+function ChoiceCard({
+  action,
+  title,
+  submitLabel,
+  problem,
+  busy,
+  failure,
+  onSubmit,
+  children,
+}: ChoiceCardProps) {
+  const headingId = `onboarding-${action}`;
+  return (
+    <form
+      className="onboarding-card"
+      aria-labelledby={headingId}
+      aria-busy={busy === action}
+      onSubmit={(e) => {
+        e.preventDefault();
+        onSubmit();
+      }}
+    >
+      <h3 id={headingId}>{title}</h3>
+      {children}
+      <button
+        type="submit"
+        className="btn btn-primary"
+        disabled={busy !== undefined || problem !== undefined}
+      >
+        {submitLabel}
+      </button>
+      {busy === action && (
+        <p className="onboarding-progress" role="status">
+          <span className="spinner" aria-hidden="true" /> {PROGRESS[action]}
+        </p>
+      )}
+      {failure?.action === action && (
+        <p className="onboarding-failure" role="alert">
+          {failure.message}
+        </p>
+      )}
+    </form>
   );
 }

@@ -1,20 +1,14 @@
 // Onboarding: a peer that belongs to no cluster offers to create, join or start one; a member shows how
 // to add a machine (the join key, its QR code and the command).
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useState } from 'react';
 import { navigate } from '../../app/router.ts';
 import { ErrorState } from '../../components/ErrorState.tsx';
-import { errorMessage } from '../../components/errorMessage.ts';
 import { Loading } from '../../components/Loading.tsx';
-import type { OnboardingState } from '../../connection/ClusterConnection.ts';
 import { useConnection } from '../../store/ConnectionContext.tsx';
 import { JoinKeyPanel } from './JoinKeyPanel.tsx';
 import { type ChoiceDone, OnboardingChoices } from './OnboardingChoices.tsx';
+import { useLoaded } from './useLoaded.ts';
 import './onboarding.css';
-
-type Loaded<T> =
-  | { status: 'loading' }
-  | { status: 'failed'; message: string }
-  | { status: 'ready'; value: T };
 
 function doneMessage(done: ChoiceDone): string {
   switch (done.action) {
@@ -29,15 +23,7 @@ function doneMessage(done: ChoiceDone): string {
 
 function AddMachine() {
   const connection = useConnection();
-  const [key, setKey] = useState<Loaded<string>>({ status: 'loading' });
-  const load = useCallback(() => {
-    setKey({ status: 'loading' });
-    connection.joinKey().then(
-      (value) => setKey({ status: 'ready', value }),
-      (err: unknown) => setKey({ status: 'failed', message: errorMessage(err) }),
-    );
-  }, [connection]);
-  useEffect(load, [load]);
+  const [key, load] = useLoaded(useCallback(() => connection.joinKey(), [connection]));
   return (
     <section className="onboarding-add" aria-labelledby="onboarding-add-title">
       <h3 id="onboarding-add-title">Add a machine</h3>
@@ -52,16 +38,8 @@ function AddMachine() {
 
 export function OnboardingView() {
   const connection = useConnection();
-  const [state, setState] = useState<Loaded<OnboardingState>>({ status: 'loading' });
+  const [state, load] = useLoaded(useCallback(() => connection.onboarding(), [connection]));
   const [done, setDone] = useState<ChoiceDone | undefined>();
-  const load = useCallback(() => {
-    setState({ status: 'loading' });
-    connection.onboarding().then(
-      (value) => setState({ status: 'ready', value }),
-      (err: unknown) => setState({ status: 'failed', message: errorMessage(err) }),
-    );
-  }, [connection]);
-  useEffect(load, [load]);
 
   const finished = (d: ChoiceDone) => {
     setDone(d);

@@ -1,38 +1,19 @@
 // The cluster at a glance: nodes and the leader, capacity against requests, live usage, pods by phase,
 // and what happened last.
-import { type ReactNode, useMemo } from 'react';
-import type { Node } from '../../../../shared/model/types.ts';
+import type { ReactNode } from 'react';
 import { navigate, routeHash } from '../../app/router.ts';
 import { EmptyState } from '../../components/EmptyState.tsx';
-import { Meter } from '../../components/Meter.tsx';
 import { Panel } from '../../components/Panel.tsx';
-import { StatusBadge } from '../../components/StatusBadge.tsx';
 import { type Column, Table } from '../../components/Table.tsx';
-import { readinessTone } from '../../components/tones.ts';
 import { UsageChart } from '../../components/UsageChart.tsx';
 import { useClusterStore } from '../../store/clusterStore.ts';
 import { useObjects } from '../../store/hooks.ts';
-import {
-  formatCores,
-  formatMemory,
-  isCordoned,
-  loadByNode,
-  type NodeLoad,
-  nodeAllocatable,
-  nodeReadiness,
-  nodeRoles,
-} from '../nodes/nodeResources.ts';
+import { NodeStatusBadges, RequestsMeter, RoleTags } from '../nodes/nodeColumns.tsx';
+import { nodeReadiness } from '../nodes/nodeResources.ts';
+import { type NodeRow, useNodeRows } from '../nodes/nodeRows.ts';
 import { PodPhases } from './PodPhases.tsx';
 import { RecentEvents } from './RecentEvents.tsx';
 import './overview.css';
-
-interface NodeRow {
-  node: Node;
-  load: NodeLoad;
-  roles: string[];
-}
-
-const NO_LOAD: NodeLoad = { cpu: 0, memory: 0, pods: 0 };
 
 const NODE_COLUMNS: readonly Column<NodeRow>[] = [
   {
@@ -41,56 +22,26 @@ const NODE_COLUMNS: readonly Column<NodeRow>[] = [
     render: ({ node, roles }) => (
       <span className="overview-node-name">
         <strong>{node.metadata.name}</strong>
-        {roles.map((r) => (
-          <span key={r} className={`role-tag ${r === 'leader' ? 'role-leader' : ''}`}>
-            {r}
-          </span>
-        ))}
+        <RoleTags roles={roles} />
       </span>
     ),
   },
   {
     key: 'status',
     header: 'Status',
-    render: ({ node }) => {
-      const readiness = nodeReadiness(node);
-      return (
-        <span className="overview-status">
-          <StatusBadge tone={readinessTone(readiness)}>{readiness}</StatusBadge>
-          {isCordoned(node) && <StatusBadge tone="warn">Cordoned</StatusBadge>}
-        </span>
-      );
-    },
+    render: ({ node }) => (
+      <NodeStatusBadges node={node} className="overview-status" cordonedLabel="Cordoned" />
+    ),
   },
   {
     key: 'cpu',
     header: 'CPU requests',
-    render: ({ node, load }) => {
-      const alloc = nodeAllocatable(node).cpu;
-      return (
-        <Meter
-          value={load.cpu}
-          max={alloc}
-          label={`CPU requests on ${node.metadata.name}`}
-          detail={`${formatCores(load.cpu)} / ${formatCores(alloc)} cores`}
-        />
-      );
-    },
+    render: (row) => <RequestsMeter row={row} resource="cpu" unit=" cores" />,
   },
   {
     key: 'memory',
     header: 'Memory requests',
-    render: ({ node, load }) => {
-      const alloc = nodeAllocatable(node).memory;
-      return (
-        <Meter
-          value={load.memory}
-          max={alloc}
-          label={`Memory requests on ${node.metadata.name}`}
-          detail={`${formatMemory(load.memory)} / ${formatMemory(alloc)}`}
-        />
-      );
-    },
+    render: (row) => <RequestsMeter row={row} resource="memory" />,
   },
   { key: 'pods', header: 'Pods', align: 'right', render: ({ load }) => load.pods },
 ];
@@ -110,16 +61,7 @@ export function OverviewView() {
   const status = useClusterStore((s) => s.status);
   const usage = useClusterStore((s) => s.usage);
 
-  const loads = useMemo(() => loadByNode(allPods), [allPods]);
-  const rows = useMemo(
-    () =>
-      nodes.map((node) => ({
-        node,
-        load: loads.get(node.metadata.name) ?? NO_LOAD,
-        roles: nodeRoles(node, status),
-      })),
-    [nodes, loads, status],
-  );
+  const rows = useNodeRows(nodes, allPods, status);
   const readyCount = nodes.filter((n) => nodeReadiness(n) === 'Ready').length;
 
   return (

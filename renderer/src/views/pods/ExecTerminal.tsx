@@ -1,8 +1,10 @@
 // A shell in a pod's container (connection.exec with a TTY) drawn by xterm.js: keys go to the command's
 // stdin, its output to the screen, the terminal's size follows its element and is sent as resize messages.
 // When the command ends its exit code is shown; unmounting closes the session.
+
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { Button } from '../../components/Button.tsx';
+import { SelectField } from '../../components/SelectField.tsx';
 import type { ExecSession } from '../../connection/ClusterConnection.ts';
 import { useConnection } from '../../store/ConnectionContext.tsx';
 import { DEFAULT_COMMAND, parseCommand } from './execCommand.ts';
@@ -120,16 +122,13 @@ export function ExecTerminal({
     <div className="exec-terminal">
       <form className="view-toolbar" onSubmit={start} aria-label="Exec">
         {containers.length > 1 && (
-          <label className="inline-label">
-            Container
-            <select value={container} disabled={running} onChange={(e) => setContainer(e.target.value)}>
-              {containers.map((c) => (
-                <option key={c} value={c}>
-                  {c}
-                </option>
-              ))}
-            </select>
-          </label>
+          <SelectField
+            label="Container"
+            value={container}
+            options={containers}
+            disabled={running}
+            onChange={setContainer}
+          />
         )}
         <label className="inline-label exec-command">
           Command

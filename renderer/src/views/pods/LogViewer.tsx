@@ -2,8 +2,10 @@
 // every match and jumps between them. Chunks are applied once per animation frame; at most ~5,000 lines are
 // kept. While following, the view sticks to the bottom unless the user scrolls up. The stream is closed when
 // the options change and when the viewer unmounts.
+
 import { type KeyboardEvent, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { Button } from '../../components/Button.tsx';
+import { SelectField } from '../../components/SelectField.tsx';
 import { useConnection } from '../../store/ConnectionContext.tsx';
 import { LogLines } from './LogLines.tsx';
 import {
@@ -122,16 +124,7 @@ export function LogViewer({
     <div className="log-viewer">
       <div className="view-toolbar log-toolbar">
         {containers.length > 1 && (
-          <label className="inline-label">
-            Container
-            <select value={container} onChange={(e) => setContainer(e.target.value)}>
-              {containers.map((c) => (
-                <option key={c} value={c}>
-                  {c}
-                </option>
-              ))}
-            </select>
-          </label>
+          <SelectField label="Container" value={container} options={containers} onChange={setContainer} />
         )}
         <label className="inline-label">
           <input type="checkbox" checked={follow} onChange={(e) => setFollow(e.target.checked)} />

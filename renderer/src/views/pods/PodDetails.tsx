@@ -1,11 +1,12 @@
 // The selected pod: what `kubectl describe pod` tells (labels, node, IPs, conditions, containers and their
 // states, events), its logs and a shell, in three tabs. Logs and the shell are mounted only while their tab
 // is open, so leaving the tab stops the stream or ends the session.
+
 import type { ReactNode } from 'react';
 import { navigate, routeHash } from '../../app/router.ts';
 import { Age } from '../../components/Age.tsx';
-import { Button } from '../../components/Button.tsx';
 import { ConfirmButton } from '../../components/ConfirmButton.tsx';
+import { DetailsHeader } from '../../components/DetailsHeader.tsx';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
 import { useConnection } from '../../store/ConnectionContext.tsx';
 import { useObject } from '../../store/hooks.ts';
@@ -65,17 +66,7 @@ export function PodDetails({
   const goTab = (id: TabId) =>
     navigate(id === 'details' ? routeHash('pods', namespace, name) : routeHash('pods', namespace, name, id));
 
-  const header = (
-    <header className="details-header">
-      <div>
-        <div className="muted details-kind">Pod in {namespace}</div>
-        <h2 className="details-title">{name}</h2>
-      </div>
-      <Button variant="ghost" aria-label="Close details" onClick={onClose}>
-        ×
-      </Button>
-    </header>
-  );
+  const header = <DetailsHeader kind="Pod" namespace={namespace} name={name} onClose={onClose} />;
 
   if (!pod) {
     return (

@@ -3,6 +3,7 @@
 import { useMemo } from 'react';
 import { POD_PHASES } from '../../../../shared/model/schemas/pod.ts';
 import { FilterInput } from '../../components/FilterInput.tsx';
+import { SelectField } from '../../components/SelectField.tsx';
 import { useClusterStore } from '../../store/clusterStore.ts';
 import { useObjects } from '../../store/hooks.ts';
 import type { ParsedSelector, PodFilter } from './podFilters.ts';
@@ -32,45 +33,34 @@ export function PodFiltersBar({ filter, selector, nodes, onChange }: PodFiltersB
   return (
     <div className="pod-filters">
       <div className="view-toolbar">
-        <label className="inline-label">
-          Namespace
-          <select value={namespace} onChange={(e) => setNamespace(e.target.value)}>
-            <option value="">All namespaces</option>
-            {namespaces.map((ns) => (
-              <option key={ns} value={ns}>
-                {ns}
-              </option>
-            ))}
-          </select>
-        </label>
+        <SelectField
+          label="Namespace"
+          value={namespace}
+          options={namespaces}
+          allLabel="All namespaces"
+          onChange={setNamespace}
+        />
         <FilterInput
           value={filter.selector}
           onChange={(text) => onChange({ ...filter, selector: text })}
           label="Label selector"
           placeholder="Labels: app=web,tier!=db"
         />
-        <label className="inline-label">
-          Node
-          <select value={filter.node} onChange={(e) => onChange({ ...filter, node: e.target.value })}>
-            <option value="">All nodes</option>
-            {nodes.map((n) => (
-              <option key={n} value={n}>
-                {n === UNSCHEDULED ? 'Not scheduled' : n}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="inline-label">
-          Phase
-          <select value={filter.phase} onChange={(e) => onChange({ ...filter, phase: e.target.value })}>
-            <option value="">All phases</option>
-            {POD_PHASES.map((p) => (
-              <option key={p} value={p}>
-                {p}
-              </option>
-            ))}
-          </select>
-        </label>
+        <SelectField
+          label="Node"
+          value={filter.node}
+          options={nodes}
+          allLabel="All nodes"
+          optionLabel={(n) => (n === UNSCHEDULED ? 'Not scheduled' : n)}
+          onChange={(node) => onChange({ ...filter, node })}
+        />
+        <SelectField
+          label="Phase"
+          value={filter.phase}
+          options={POD_PHASES}
+          allLabel="All phases"
+          onChange={(phase) => onChange({ ...filter, phase })}
+        />
         {filtered && (
           <button
             type="button"

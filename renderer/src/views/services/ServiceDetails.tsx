@@ -2,6 +2,7 @@
 // addresses behind it, ready or not, with their pod and node.
 import type { Endpoints, Service } from '../../../../shared/model/types.ts';
 import { routeHash } from '../../app/router.ts';
+import { StaticTable } from '../../components/StaticTable.tsx';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
 import { endpointAddresses, formatSelector, nodePortLinks } from './serviceFormat.ts';
 
@@ -12,6 +13,9 @@ export interface ServiceDetailsProps {
   host: string;
   onClose(): void;
 }
+
+const PORT_HEADERS = ['NAME', 'PORT', 'TARGET PORT', 'NODE PORT', 'PROTOCOL'];
+const ENDPOINT_HEADERS = ['ADDRESS', 'READY', 'POD', 'NODE', 'PORTS'];
 
 function openInBrowser(url: string): void {
   // In Electron, main turns window.open into the OS browser; on the web it is a new tab.
@@ -54,30 +58,17 @@ export function ServiceDetails({ service, endpoints, host, onClose }: ServiceDet
         <p className="details-empty">This Service has no ports.</p>
       ) : (
         <div className="table-wrap">
-          <table className="table compact" aria-label="Ports">
-            <thead>
-              <tr>
-                <th scope="col">NAME</th>
-                <th scope="col">PORT</th>
-                <th scope="col">TARGET PORT</th>
-                <th scope="col">NODE PORT</th>
-                <th scope="col">PROTOCOL</th>
+          <StaticTable className="table compact" label="Ports" headers={PORT_HEADERS}>
+            {(service.spec.ports ?? []).map((p) => (
+              <tr key={`${p.port}/${p.protocol ?? 'TCP'}`} data-testid={`service-port-${p.port}`}>
+                <td>{p.name || '<unset>'}</td>
+                <td>{p.port}</td>
+                <td>{p.targetPort ?? p.port}</td>
+                <td>{p.nodePort ?? '-'}</td>
+                <td>{p.protocol ?? 'TCP'}</td>
               </tr>
-            </thead>
-            <tbody>
-              {(service.spec.ports ?? []).map((p) => {
-                return (
-                  <tr key={`${p.port}/${p.protocol ?? 'TCP'}`} data-testid={`service-port-${p.port}`}>
-                    <td>{p.name || '<unset>'}</td>
-                    <td>{p.port}</td>
-                    <td>{p.targetPort ?? p.port}</td>
-                    <td>{p.nodePort ?? '-'}</td>
-                    <td>{p.protocol ?? 'TCP'}</td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
+            ))}
+          </StaticTable>
         </div>
       )}
 
@@ -112,38 +103,25 @@ export function ServiceDetails({ service, endpoints, host, onClose }: ServiceDet
         </p>
       ) : (
         <div className="table-wrap">
-          <table className="table compact" aria-label="Endpoints">
-            <thead>
-              <tr>
-                <th scope="col">ADDRESS</th>
-                <th scope="col">READY</th>
-                <th scope="col">POD</th>
-                <th scope="col">NODE</th>
-                <th scope="col">PORTS</th>
+          <StaticTable className="table compact" label="Endpoints" headers={ENDPOINT_HEADERS}>
+            {addresses.map((a) => (
+              <tr key={`${a.ready}/${a.pod ?? a.ip}`} data-testid={`endpoint-${a.ip}`}>
+                <td>{a.ip}</td>
+                <td>
+                  <StatusBadge tone={a.ready ? 'ok' : 'warn'}>{a.ready ? 'Ready' : 'Not ready'}</StatusBadge>
+                </td>
+                <td>
+                  {a.pod && namespace ? (
+                    <a href={routeHash('pods', namespace, a.pod)}>{a.pod}</a>
+                  ) : (
+                    (a.pod ?? '-')
+                  )}
+                </td>
+                <td>{a.node ?? '-'}</td>
+                <td>{a.ports.join(', ') || '-'}</td>
               </tr>
-            </thead>
-            <tbody>
-              {addresses.map((a) => (
-                <tr key={`${a.ready}/${a.pod ?? a.ip}`} data-testid={`endpoint-${a.ip}`}>
-                  <td>{a.ip}</td>
-                  <td>
-                    <StatusBadge tone={a.ready ? 'ok' : 'warn'}>
-                      {a.ready ? 'Ready' : 'Not ready'}
-                    </StatusBadge>
-                  </td>
-                  <td>
-                    {a.pod && namespace ? (
-                      <a href={routeHash('pods', namespace, a.pod)}>{a.pod}</a>
-                    ) : (
-                      (a.pod ?? '-')
-                    )}
-                  </td>
-                  <td>{a.node ?? '-'}</td>
-                  <td>{a.ports.join(', ') || '-'}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            ))}
+          </StaticTable>
         </div>
       )}
     </aside>

@@ -1,6 +1,7 @@
 // Services: kubectl's columns plus endpoint readiness, and a details panel with ports, endpoints and
 // "Open in browser" for node ports.
 import { useMemo, useState } from 'react';
+import { formatServicePorts } from '../../../../shared/display/servicePorts.ts';
 import { objectKey } from '../../../../shared/model/meta.ts';
 import type { Endpoints, Service } from '../../../../shared/model/types.ts';
 import { navigate } from '../../app/router.ts';
@@ -12,7 +13,7 @@ import { useConnection } from '../../store/ConnectionContext.tsx';
 import { useClusterStore } from '../../store/clusterStore.ts';
 import { useObjects } from '../../store/hooks.ts';
 import { ServiceDetails } from './ServiceDetails.tsx';
-import { countEndpoints, formatSelector, formatServicePorts, nodePortHost } from './serviceFormat.ts';
+import { countEndpoints, formatSelector, nodePortHost } from './serviceFormat.ts';
 import './services.css';
 
 type EndpointsMap = ReadonlyMap<string, Endpoints>;

@@ -1,18 +1,6 @@
-// What the Services view shows, as pure functions: ports as kubectl prints them, the selector, endpoint
-// counts and addresses, and the browser URLs of node ports.
+// What the Services view shows, as pure functions: the selector, endpoint counts and addresses, and the
+// browser URLs of node ports (the PORT(S) cell is shared/display/servicePorts.ts, as the CLI prints it).
 import type { Endpoints, Service } from '../../../../shared/model/types.ts';
-
-/** `80/TCP`, `80:30080/TCP`, joined by commas; `<none>` without ports (kubectl's PORT(S) column). */
-export function formatServicePorts(svc: Service): string {
-  const ports = svc.spec.ports ?? [];
-  if (ports.length === 0) return '<none>';
-  return ports
-    .map((p) => {
-      const protocol = p.protocol ?? 'TCP';
-      return p.nodePort ? `${p.port}:${p.nodePort}/${protocol}` : `${p.port}/${protocol}`;
-    })
-    .join(',');
-}
 
 /** `app=web,tier=front`; `<none>` for a Service without a selector (its endpoints are managed by hand). */
 export function formatSelector(selector: Record<string, string> | undefined): string {

@@ -4,11 +4,11 @@ import type { Deployment, ReplicaSet } from '../../../../shared/model/types.ts';
 import { ConfirmButton } from '../../components/ConfirmButton.tsx';
 import { useConnection } from '../../store/ConnectionContext.tsx';
 import { ActionError } from './ActionError.tsx';
-import { DetailsHeader } from './DetailsHeader.tsx';
 import { RevisionUndo } from './RevisionUndo.tsx';
 import { RolloutProgressPanel } from './RolloutProgressPanel.tsx';
 import { ScaleControl } from './ScaleControl.tsx';
 import { useAction } from './useAction.ts';
+import { WorkloadPanel } from './WorkloadPanel.tsx';
 import { WorkloadPods } from './WorkloadPods.tsx';
 
 export function DeploymentDetails({
@@ -27,20 +27,24 @@ export function DeploymentDetails({
   const name = deployment.metadata.name;
 
   return (
-    <aside className="details-panel" aria-label={`Deployment ${name}`} data-testid="deployment-details">
-      <DetailsHeader kind="Deployment" namespace={namespace} name={name} onClose={onClose} />
-      <dl className="kv">
-        <dt>Images</dt>
-        <dd className="mono">{deployment.spec.template.spec.containers.map((c) => c.image).join(', ')}</dd>
-        <dt>Strategy</dt>
-        <dd>{deployment.spec.strategy?.type ?? 'RollingUpdate'}</dd>
-        {deployment.spec.paused && (
-          <>
-            <dt>Paused</dt>
-            <dd>yes</dd>
-          </>
-        )}
-      </dl>
+    <WorkloadPanel
+      kind="Deployment"
+      workload={deployment}
+      testId="deployment-details"
+      onClose={onClose}
+      facts={
+        <>
+          <dt>Strategy</dt>
+          <dd>{deployment.spec.strategy?.type ?? 'RollingUpdate'}</dd>
+          {deployment.spec.paused && (
+            <>
+              <dt>Paused</dt>
+              <dd>yes</dd>
+            </>
+          )}
+        </>
+      }
+    >
       <ScaleControl
         kind="Deployment"
         namespace={namespace}
@@ -75,6 +79,6 @@ export function DeploymentDetails({
       <RolloutProgressPanel deployment={deployment} />
       <RevisionUndo deployment={deployment} replicaSets={replicaSets} />
       <WorkloadPods namespace={namespace} selector={deployment.spec.selector} />
-    </aside>
+    </WorkloadPanel>
   );
 }

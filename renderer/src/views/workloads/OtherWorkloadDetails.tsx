@@ -4,8 +4,8 @@ import { ConfirmButton } from '../../components/ConfirmButton.tsx';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
 import { useConnection } from '../../store/ConnectionContext.tsx';
 import { ActionError } from './ActionError.tsx';
-import { DetailsHeader } from './DetailsHeader.tsx';
 import { useAction } from './useAction.ts';
+import { WorkloadPanel } from './WorkloadPanel.tsx';
 import { WorkloadPods } from './WorkloadPods.tsx';
 
 export function OtherWorkloadDetails({ workload, onClose }: { workload: DaemonSet | Job; onClose(): void }) {
@@ -17,12 +17,7 @@ export function OtherWorkloadDetails({ workload, onClose }: { workload: DaemonSe
   // A job's pods are found by its selector when it has one; else by the label the job controller sets.
   const selector = workload.spec.selector ?? { matchLabels: { 'job-name': name } };
   return (
-    <aside className="details-panel" aria-label={`${workload.kind} ${name}`} data-testid="workload-details">
-      <DetailsHeader kind={workload.kind} namespace={namespace} name={name} onClose={onClose} />
-      <dl className="kv">
-        <dt>Images</dt>
-        <dd className="mono">{workload.spec.template.spec.containers.map((c) => c.image).join(', ')}</dd>
-      </dl>
+    <WorkloadPanel kind={workload.kind} workload={workload} testId="workload-details" onClose={onClose}>
       {conditions.length > 0 && (
         <ul className="condition-list">
           {conditions.map((c) => (
@@ -50,6 +45,6 @@ export function OtherWorkloadDetails({ workload, onClose }: { workload: DaemonSe
       </div>
       <ActionError message={remove.error} onDismiss={remove.clearError} />
       <WorkloadPods namespace={namespace} selector={selector} />
-    </aside>
+    </WorkloadPanel>
   );
 }

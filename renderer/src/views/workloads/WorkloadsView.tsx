@@ -5,7 +5,7 @@ import { type KeyboardEvent, type ReactNode, useMemo } from 'react';
 import { navigate, routeHash, useRoute } from '../../app/router.ts';
 import { EmptyState } from '../../components/EmptyState.tsx';
 import { Loading } from '../../components/Loading.tsx';
-import { Table } from '../../components/Table.tsx';
+import { type Column, Table } from '../../components/Table.tsx';
 import { useClusterStore } from '../../store/clusterStore.ts';
 import { useObjects } from '../../store/hooks.ts';
 import { DeploymentDetails } from './DeploymentDetails.tsx';
@@ -28,8 +28,9 @@ function isTabId(value: string | undefined): value is TabId {
   return WORKLOAD_TABS.some((t) => t.id === value);
 }
 
-const keyOf = (o: { metadata: { name: string; namespace?: string } }) =>
-  `${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+type Workload = { metadata: { name: string; namespace?: string } };
+
+const keyOf = (o: Workload) => `${o.metadata.namespace ?? ''}/${o.metadata.name}`;
 
 export function WorkloadsView() {
   const route = useRoute();
@@ -90,65 +91,46 @@ export function WorkloadsView() {
     />
   );
 
-  let table: ReactNode;
-  let details: ReactNode;
-  if (tab === 'deployments') {
-    table = (
-      <Table
-        columns={columns.deployments}
-        rows={deployments}
-        rowKey={keyOf}
-        onRowClick={select}
-        selectedKey={selectedKey}
-        empty={empty('deployments')}
-        label="Deployments"
-      />
-    );
-    const d = selectedKey ? deployments.find((o) => keyOf(o) === selectedKey) : undefined;
-    if (d) details = <DeploymentDetails deployment={d} replicaSets={allReplicaSets} onClose={closeDetails} />;
-  } else if (tab === 'replicasets') {
-    table = (
-      <Table
-        columns={columns.replicasets}
-        rows={replicaSets}
-        rowKey={keyOf}
-        onRowClick={select}
-        selectedKey={selectedKey}
-        empty={empty('replica sets')}
-        label="ReplicaSets"
-      />
-    );
-    const rs = selectedKey ? replicaSets.find((o) => keyOf(o) === selectedKey) : undefined;
-    if (rs) details = <ReplicaSetDetails replicaSet={rs} onClose={closeDetails} />;
-  } else if (tab === 'daemonsets') {
-    table = (
-      <Table
-        columns={columns.daemonsets}
-        rows={daemonSets}
-        rowKey={keyOf}
-        onRowClick={select}
-        selectedKey={selectedKey}
-        empty={empty('daemon sets')}
-        label="DaemonSets"
-      />
-    );
-    const ds = selectedKey ? daemonSets.find((o) => keyOf(o) === selectedKey) : undefined;
-    if (ds) details = <OtherWorkloadDetails workload={ds} onClose={closeDetails} />;
-  } else {
-    table = (
-      <Table
-        columns={columns.jobs}
-        rows={jobs}
-        rowKey={keyOf}
-        onRowClick={select}
-        selectedKey={selectedKey}
-        empty={empty('jobs')}
-        label="Jobs"
-      />
-    );
-    const job = selectedKey ? jobs.find((o) => keyOf(o) === selectedKey) : undefined;
-    if (job) details = <OtherWorkloadDetails workload={job} onClose={closeDetails} />;
-  }
+  // One tab: its table, and the details of its selected object beside it.
+  const tabContent = <T extends Workload>(
+    rows: T[],
+    tabColumns: Column<T>[],
+    what: string,
+    label: string,
+    detailsOf: (selected: T) => ReactNode,
+  ) => {
+    const selected = selectedKey ? rows.find((o) => keyOf(o) === selectedKey) : undefined;
+    return {
+      table: (
+        <Table
+          columns={tabColumns}
+          rows={rows}
+          rowKey={keyOf}
+          onRowClick={select}
+          selectedKey={selectedKey}
+          empty={empty(what)}
+          label={label}
+        />
+      ),
+      details: selected ? detailsOf(selected) : undefined,
+    };
+  };
+  const { table, details } =
+    tab === 'deployments'
+      ? tabContent(deployments, columns.deployments, 'deployments', 'Deployments', (d) => (
+          <DeploymentDetails deployment={d} replicaSets={allReplicaSets} onClose={closeDetails} />
+        ))
+      : tab === 'replicasets'
+        ? tabContent(replicaSets, columns.replicasets, 'replica sets', 'ReplicaSets', (rs) => (
+            <ReplicaSetDetails replicaSet={rs} onClose={closeDetails} />
+          ))
+        : tab === 'daemonsets'
+          ? tabContent(daemonSets, columns.daemonsets, 'daemon sets', 'DaemonSets', (ds) => (
+              <OtherWorkloadDetails workload={ds} onClose={closeDetails} />
+            ))
+          : tabContent(jobs, columns.jobs, 'jobs', 'Jobs', (job) => (
+              <OtherWorkloadDetails workload={job} onClose={closeDetails} />
+            ));
 
   return (
     <section className="view workloads-view" data-testid="view-workloads">

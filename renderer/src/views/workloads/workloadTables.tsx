@@ -1,11 +1,17 @@
 // The columns of each workload table, as `kubectl get` prints them. Defined once per (namespace column
 // shown or not) so the Table's memoized rows stay memoized.
+import type { StatusTone } from '../../../../shared/display/tone.ts';
+import {
+  daemonSetCells,
+  deploymentCells,
+  jobCells,
+  replicaSetCells,
+} from '../../../../shared/display/workloadStatus.ts';
 import type { DaemonSet, Deployment, Job, ReplicaSet } from '../../../../shared/model/types.ts';
 import { Age } from '../../components/Age.tsx';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
 import type { Column } from '../../components/Table.tsx';
 import { useNow } from '../../components/useNow.ts';
-import { daemonSetCells, deploymentCells, jobCells, replicaSetCells } from './workloadColumns.ts';
 
 type Named = { metadata: { name: string; namespace?: string; creationTimestamp?: string } };
 
@@ -36,6 +42,24 @@ function ageColumn<T extends Named>(): Column<T> {
   };
 }
 
+/** A cell shown as a badge in the row's tone: READY, or a job's STATUS. */
+function badgeColumn<T>(
+  key: string,
+  header: string,
+  cell: (o: T) => { tone: StatusTone; text: string },
+  align?: 'right',
+): Column<T> {
+  return {
+    key,
+    header,
+    render: (o) => {
+      const { tone, text } = cell(o);
+      return <StatusBadge tone={tone}>{text}</StatusBadge>;
+    },
+    ...(align ? { align } : {}),
+  };
+}
+
 function withNamespace<T extends Named>(showNamespace: boolean, columns: Column<T>[]): Column<T>[] {
   const [name, ...rest] = columns;
   return showNamespace && name ? [namespaceColumn<T>(), name, ...rest] : columns;
@@ -44,14 +68,10 @@ function withNamespace<T extends Named>(showNamespace: boolean, columns: Column<
 export function deploymentColumns(showNamespace: boolean): Column<Deployment>[] {
   return withNamespace(showNamespace, [
     nameColumn(),
-    {
-      key: 'ready',
-      header: 'READY',
-      render: (d) => {
-        const c = deploymentCells(d);
-        return <StatusBadge tone={c.tone}>{c.ready}</StatusBadge>;
-      },
-    },
+    badgeColumn('ready', 'READY', (d) => {
+      const c = deploymentCells(d);
+      return { tone: c.tone, text: c.ready };
+    }),
     { key: 'uptodate', header: 'UP-TO-DATE', render: (d) => deploymentCells(d).upToDate, align: 'right' },
     { key: 'available', header: 'AVAILABLE', render: (d) => deploymentCells(d).available, align: 'right' },
     ageColumn(),
@@ -63,15 +83,15 @@ export function replicaSetColumns(showNamespace: boolean): Column<ReplicaSet>[] 
     nameColumn(),
     { key: 'desired', header: 'DESIRED', render: (r) => replicaSetCells(r).desired, align: 'right' },
     { key: 'current', header: 'CURRENT', render: (r) => replicaSetCells(r).current, align: 'right' },
-    {
-      key: 'ready',
-      header: 'READY',
-      render: (r) => {
+    badgeColumn(
+      'ready',
+      'READY',
+      (r) => {
         const c = replicaSetCells(r);
-        return <StatusBadge tone={c.tone}>{c.ready}</StatusBadge>;
+        return { tone: c.tone, text: c.ready };
       },
-      align: 'right',
-    },
+      'right',
+    ),
     ageColumn(),
   ]);
 }
@@ -81,15 +101,15 @@ export function daemonSetColumns(showNamespace: boolean): Column<DaemonSet>[] {
     nameColumn(),
     { key: 'desired', header: 'DESIRED', render: (d) => daemonSetCells(d).desired, align: 'right' },
     { key: 'current', header: 'CURRENT', render: (d) => daemonSetCells(d).current, align: 'right' },
-    {
-      key: 'ready',
-      header: 'READY',
-      render: (d) => {
+    badgeColumn(
+      'ready',
+      'READY',
+      (d) => {
         const c = daemonSetCells(d);
-        return <StatusBadge tone={c.tone}>{c.ready}</StatusBadge>;
+        return { tone: c.tone, text: c.ready };
       },
-      align: 'right',
-    },
+      'right',
+    ),
     { key: 'uptodate', header: 'UP-TO-DATE', render: (d) => daemonSetCells(d).upToDate, align: 'right' },
     { key: 'available', header: 'AVAILABLE', render: (d) => daemonSetCells(d).available, align: 'right' },
     { key: 'nodeselector', header: 'NODE SELECTOR', render: (d) => daemonSetCells(d).nodeSelector },
@@ -106,14 +126,10 @@ function JobDuration({ job }: { job: Job }) {
 export function jobColumns(showNamespace: boolean): Column<Job>[] {
   return withNamespace(showNamespace, [
     nameColumn(),
-    {
-      key: 'status',
-      header: 'STATUS',
-      render: (j) => {
-        const c = jobCells(j, Date.now());
-        return <StatusBadge tone={c.tone}>{c.status}</StatusBadge>;
-      },
-    },
+    badgeColumn('status', 'STATUS', (j) => {
+      const c = jobCells(j, Date.now());
+      return { tone: c.tone, text: c.status };
+    }),
     {
       key: 'completions',
       header: 'COMPLETIONS',

@@ -1,16 +1,16 @@
-// What `kubectl get deployments|replicasets|daemonsets|jobs` prints for each object, as plain strings (the
-// CLI's rules in agent/cli/tables/workloads.ts, repeated because the renderer may not import agent code).
-// AGE is left to the view, which formats it against a ticking clock.
-import type { DaemonSet, Deployment, Job, ReplicaSet } from '../../../../shared/model/types.ts';
-import { humanDuration } from '../../components/duration.ts';
-
-export type Tone = 'ok' | 'warn' | 'error' | 'idle';
+// What `kubectl get deployments|replicasets|daemonsets|jobs` prints for each object, as plain strings, with
+// the tone the dashboard colours the row in. The CLI's tables and the dashboard's workload tables both use
+// it; AGE is left to each, since one prints it once and the other against a ticking clock.
+import type { DaemonSet, Deployment, Job, ReplicaSet } from '../model/types.ts';
+import { durationBetween } from './duration.ts';
+import { formatLabels } from './labels.ts';
+import type { StatusTone } from './tone.ts';
 
 export interface DeploymentCells {
   ready: string;
   upToDate: string;
   available: string;
-  tone: Tone;
+  tone: StatusTone;
 }
 
 export function deploymentCells(d: Deployment): DeploymentCells {
@@ -30,7 +30,7 @@ export interface ReplicaSetCells {
   desired: string;
   current: string;
   ready: string;
-  tone: Tone;
+  tone: StatusTone;
 }
 
 export function replicaSetCells(rs: ReplicaSet): ReplicaSetCells {
@@ -51,17 +51,7 @@ export interface DaemonSetCells {
   upToDate: string;
   available: string;
   nodeSelector: string;
-  tone: Tone;
-}
-
-/** `key=value,…` or `<none>`, as kubectl prints a label map. */
-export function formatLabelMap(labels: Record<string, string> | undefined): string {
-  const entries = Object.entries(labels ?? {});
-  if (entries.length === 0) return '<none>';
-  return entries
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([k, v]) => `${k}=${v}`)
-    .join(',');
+  tone: StatusTone;
 }
 
 export function daemonSetCells(ds: DaemonSet): DaemonSetCells {
@@ -74,16 +64,9 @@ export function daemonSetCells(ds: DaemonSet): DaemonSetCells {
     ready: String(ready),
     upToDate: String(s?.updatedNumberScheduled ?? 0),
     available: String(s?.numberAvailable ?? 0),
-    nodeSelector: formatLabelMap(ds.spec.template.spec.nodeSelector),
+    nodeSelector: formatLabels(ds.spec.template.spec.nodeSelector),
     tone: desired === 0 ? 'idle' : ready >= desired ? 'ok' : 'warn',
   };
-}
-
-/** The time between two timestamps (a Job's DURATION); empty when either is missing. */
-export function durationBetween(from: string | undefined, to: string | undefined): string {
-  if (!from || !to) return '';
-  const ms = Date.parse(to) - Date.parse(from);
-  return Number.isNaN(ms) ? '' : humanDuration(ms);
 }
 
 /** Complete, Failed, Terminating, Suspended, FailureTarget or Running, as kubectl 1.28+ shows. */
@@ -109,10 +92,10 @@ export interface JobCells {
   status: string;
   completions: string;
   duration: string;
-  tone: Tone;
+  tone: StatusTone;
 }
 
-const JOB_TONES: Record<string, Tone> = {
+const JOB_TONES: Record<string, StatusTone> = {
   Complete: 'ok',
   Failed: 'error',
   FailureTarget: 'error',
@@ -121,7 +104,7 @@ const JOB_TONES: Record<string, Tone> = {
   Running: 'warn',
 };
 
-/** A running job's duration runs to `now`, as kubectl's does. */
+/** At `now` (ms since the epoch): a running job's duration runs to now, as kubectl's does. */
 export function jobCells(job: Job, now: number): JobCells {
   const status = jobStatus(job);
   const start = job.status?.startTime;

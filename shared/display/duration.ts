@@ -1,4 +1,6 @@
-// Ages as kubectl prints them (apimachinery's HumanDuration): `45s`, `5m30s`, `42m`, `5h3m`, `2d4h`, `9y`.
+// Ages and durations as kubectl shows them (k8s.io/apimachinery/pkg/util/duration.HumanDuration):
+// `45s`, `119s`, `5m30s`, `42m`, `5h3m`, `20h`, `2d4h`, `30d`, `2y45d`, `9y`. Browser-safe: the CLI's
+// tables and the dashboard both print ages with it, so they always agree.
 
 export function humanDuration(ms: number): string {
   const seconds = Math.trunc(ms / 1000);
@@ -30,9 +32,16 @@ export function humanDuration(ms: number): string {
   return `${Math.trunc(hours / 24 / 365)}y`;
 }
 
-/** The age of an RFC 3339 timestamp at `now`, or undefined when there is no valid timestamp. */
+/** The age of an RFC 3339 timestamp at `now` (ms since the epoch), or undefined without a valid timestamp. */
 export function ageOf(timestamp: string | undefined, now: number): string | undefined {
   if (!timestamp) return undefined;
   const t = Date.parse(timestamp);
   return Number.isNaN(t) ? undefined : humanDuration(now - t);
+}
+
+/** The time between two timestamps (a Job's DURATION); empty when either is missing or unreadable. */
+export function durationBetween(from: string | undefined, to: string | undefined): string {
+  if (!from || !to) return '';
+  const ms = Date.parse(to) - Date.parse(from);
+  return Number.isNaN(ms) ? '' : humanDuration(ms);
 }

@@ -1,5 +1,5 @@
 // The title of a details panel, with its close button.
-import { Button } from '../../components/Button.tsx';
+import { Button } from './Button.tsx';
 
 export function DetailsHeader({
   kind,
