@@ -1,21 +1,28 @@
 // The view the route names. Views that show cluster data wait here for the first snapshot, so each of them
 // starts from a synced store; the editors and onboarding work without one.
-import type { ReactNode } from 'react';
+import { type ComponentType, lazy, Suspense } from 'react';
 import { ErrorState } from '../components/ErrorState.tsx';
 import { Loading } from '../components/Loading.tsx';
 import { useClusterStore } from '../store/clusterStore.ts';
-import { ApplyView } from '../views/apply/ApplyView.tsx';
 import { EventsView } from '../views/events/EventsView.tsx';
 import { NodesView } from '../views/nodes/NodesView.tsx';
-import { OnboardingView } from '../views/onboarding/OnboardingView.tsx';
 import { OverviewView } from '../views/overview/OverviewView.tsx';
 import { PodsView } from '../views/pods/PodsView.tsx';
 import { ServicesView } from '../views/services/ServicesView.tsx';
-import { TemplatesView } from '../views/templates/TemplatesView.tsx';
 import { WorkloadsView } from '../views/workloads/WorkloadsView.tsx';
 import type { ViewName } from './router.ts';
 
-const VIEW_COMPONENTS: Record<ViewName, () => ReactNode> = {
+// The editors (CodeMirror, the YAML parser and the validation rules) and onboarding (QR codes) load on first
+// use, so the first view after launch does not wait for them.
+const ApplyView = lazy(() => import('../views/apply/ApplyView.tsx').then((m) => ({ default: m.ApplyView })));
+const TemplatesView = lazy(() =>
+  import('../views/templates/TemplatesView.tsx').then((m) => ({ default: m.TemplatesView })),
+);
+const OnboardingView = lazy(() =>
+  import('../views/onboarding/OnboardingView.tsx').then((m) => ({ default: m.OnboardingView })),
+);
+
+const VIEW_COMPONENTS: Record<ViewName, ComponentType> = {
   overview: OverviewView,
   workloads: WorkloadsView,
   pods: PodsView,
@@ -58,5 +65,15 @@ export function ViewOutlet({ view, onRetry }: { view: ViewName; onRetry: () => v
     );
   }
   const View = VIEW_COMPONENTS[view];
-  return <View />;
+  return (
+    <Suspense
+      fallback={
+        <div className="view">
+          <Loading label="Loading…" />
+        </div>
+      }
+    >
+      <View />
+    </Suspense>
+  );
 }

@@ -1,16 +1,21 @@
 // The cluster at a glance: nodes and the leader, capacity against requests, live usage, pods by phase,
 // and what happened last.
-import type { ReactNode } from 'react';
+import { lazy, type ReactNode, Suspense } from 'react';
 import { navigate, routeHash } from '../../app/router.ts';
 import { EmptyState } from '../../components/EmptyState.tsx';
 import { Panel } from '../../components/Panel.tsx';
 import { type Column, Table } from '../../components/Table.tsx';
-import { UsageChart } from '../../components/UsageChart.tsx';
 import { useClusterStore } from '../../store/clusterStore.ts';
 import { useObjects } from '../../store/hooks.ts';
 import { NodeStatusBadges, RequestsMeter, RoleTags } from '../nodes/nodeColumns.tsx';
 import { nodeReadiness } from '../nodes/nodeResources.ts';
 import { type NodeRow, useNodeRows } from '../nodes/nodeRows.ts';
+
+// uPlot loads after the first paint: the numbers come first, the charts a moment later.
+const UsageChart = lazy(() =>
+  import('../../components/UsageChart.tsx').then((m) => ({ default: m.UsageChart })),
+);
+
 import { PodPhases } from './PodPhases.tsx';
 import { RecentEvents } from './RecentEvents.tsx';
 import './overview.css';
@@ -96,10 +101,14 @@ export function OverviewView() {
 
       <div className="grid-2">
         <Panel title="CPU usage" testId="overview-cpu">
-          <UsageChart title="CPU cores in use per node" usage={usage} metric="cpuCores" />
+          <Suspense fallback={<p className="muted">Loading the chart…</p>}>
+            <UsageChart title="CPU cores in use per node" usage={usage} metric="cpuCores" />
+          </Suspense>
         </Panel>
         <Panel title="Memory usage" testId="overview-memory">
-          <UsageChart title="Memory in use per node" usage={usage} metric="memoryBytes" />
+          <Suspense fallback={<p className="muted">Loading the chart…</p>}>
+            <UsageChart title="Memory in use per node" usage={usage} metric="memoryBytes" />
+          </Suspense>
         </Panel>
       </div>
 

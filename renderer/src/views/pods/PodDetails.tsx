@@ -2,7 +2,7 @@
 // states, events), its logs and a shell, in three tabs. Logs and the shell are mounted only while their tab
 // is open, so leaving the tab stops the stream or ends the session.
 
-import type { ReactNode } from 'react';
+import { lazy, type ReactNode, Suspense } from 'react';
 import { navigate, routeHash } from '../../app/router.ts';
 import { Age } from '../../components/Age.tsx';
 import { ConfirmButton } from '../../components/ConfirmButton.tsx';
@@ -13,10 +13,12 @@ import { useObject } from '../../store/hooks.ts';
 import { ActionError } from '../workloads/ActionError.tsx';
 import { useAction } from '../workloads/useAction.ts';
 import { describeState } from './containerState.ts';
-import { ExecTerminal } from './ExecTerminal.tsx';
 import { LogViewer } from './LogViewer.tsx';
 import { PodEvents } from './PodEvents.tsx';
 import { cachedPodSummary } from './podStatus.ts';
+
+// xterm.js loads when a shell is first opened.
+const ExecTerminal = lazy(() => import('./ExecTerminal.tsx').then((m) => ({ default: m.ExecTerminal })));
 
 const TABS = [
   { id: 'details', label: 'Details' },
@@ -211,7 +213,9 @@ export function PodDetails({
       )}
       {tab === 'shell' && (
         <div role="tabpanel" aria-label="Shell" className="pod-tab-panel">
-          <ExecTerminal namespace={namespace} pod={name} containers={appContainers} />
+          <Suspense fallback={<p className="muted">Loading the terminal…</p>}>
+            <ExecTerminal namespace={namespace} pod={name} containers={appContainers} />
+          </Suspense>
         </div>
       )}
     </aside>
