@@ -30,9 +30,19 @@ export function App({ connection }: { connection: ClusterConnection }) {
 }
 
 function Gate() {
+  const connection = useConnection();
   const hash = useLocationHash();
   const { check, retry } = useOnboarding(hash);
   const notMember = check.phase === 'ready' && !check.state.member;
+  const [syncAttempt, setSyncAttempt] = useState(0);
+  const retrySync = useCallback(() => setSyncAttempt((a) => a + 1), []);
+  // The cluster's list-then-watch starts while the peer is still being asked whether it is a member: the
+  // usual answer is yes, and the first view then does not wait for two round trips in a row.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: syncAttempt restarts the sync on "Try again"
+  useEffect(
+    () => (notMember ? undefined : startClusterSync(connection)),
+    [connection, notMember, syncAttempt],
+  );
   useEffect(() => {
     // Any navigation away from here (onboarding's "Open the dashboard") is then a hash change to re-check on.
     if (notMember) navigate(routeHash('onboarding'));
@@ -61,17 +71,12 @@ function Gate() {
       </main>
     );
   }
-  return <Shell />;
+  return <Shell retrySync={retrySync} />;
 }
 
-function Shell() {
-  const connection = useConnection();
+function Shell({ retrySync }: { retrySync: () => void }) {
   const route = useRoute();
-  const [syncAttempt, setSyncAttempt] = useState(0);
   const [showShortcuts, setShowShortcuts] = useState(false);
-
-  // biome-ignore lint/correctness/useExhaustiveDependencies: syncAttempt restarts the sync on "Try again"
-  useEffect(() => startClusterSync(connection), [connection, syncAttempt]);
 
   useEffect(() => {
     const label = NAV_ITEMS.find((i) => i.view === route.view)?.label ?? 'Add a machine';
@@ -80,7 +85,6 @@ function Shell() {
 
   const toggleHelp = useCallback(() => setShowShortcuts((s) => !s), []);
   const closeHelp = useCallback(() => setShowShortcuts(false), []);
-  const retrySync = useCallback(() => setSyncAttempt((a) => a + 1), []);
   useKeyboardShortcuts({ toggleHelp, closeHelp });
 
   return (
