@@ -136,8 +136,10 @@ export function decodeFrame(bytes: Uint8Array): DecodedFrame {
         if (!isFd(fd)) return fail(`bad fd ${fd}`);
         const length = peekLength(state);
         if (length > MAX_DATA_BYTES) return fail(`data frame of ${length} bytes is over ${MAX_DATA_BYTES}`);
+        // A view, not a copy: the bytes are the decrypted message's own (secret-stream decrypts each
+        // message into memory of its own, never reused), and a copy per frame is a copy per byte received.
         const data = c.buffer.decode(state);
-        frame = { ...base, type, fd, data: Buffer.from(data ?? Buffer.alloc(0)) };
+        frame = { ...base, type, fd, data: data ? asBuffer(data) : Buffer.alloc(0) };
         break;
       }
       case 'end': {
@@ -184,6 +186,10 @@ export function decodeFrame(bytes: Uint8Array): DecodedFrame {
       error: `malformed frame: ${err instanceof Error ? err.message : String(err)}`,
     };
   }
+}
+
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 /** The length prefix of the next string or buffer, without consuming it. */
