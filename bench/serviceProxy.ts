@@ -26,7 +26,7 @@
 // of the cores, and the proxied path has three processes to direct's two, so it can even gain. CPU per GB
 // holds up better; the results record the load average, and a warning is printed.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { connect, type Socket } from 'node:net';
+import { type AddressInfo, connect, createServer, type Socket } from 'node:net';
 import { availableParallelism, loadavg } from 'node:os';
 import { createInterface } from 'node:readline';
 import pino from 'pino';
@@ -39,7 +39,6 @@ const THROUGHPUT_ROUNDS = 5;
 const EXCHANGES = 500;
 const LATENCY_ROUNDS = 4;
 const CONNECTIONS = 2_000;
-const PROXY_PORT = 39_080;
 
 // The pod: discards on port P (one line of JSON per connection: bytes and CPU seconds), echoes on port Q.
 const SERVER = `
@@ -226,6 +225,17 @@ function endpoints(name: string, port: number): Endpoints {
   } as Endpoints;
 }
 
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
 const mean = (values: readonly number[]) => values.reduce((a, b) => a + b, 0) / values.length;
 
 export async function run(): Promise<unknown> {
@@ -246,8 +256,8 @@ export async function run(): Promise<unknown> {
     },
   });
   try {
-    const sinkPort = PROXY_PORT;
-    const echoPort = PROXY_PORT + 1;
+    // Ports the kernel says are free now: a fixed port can be some connection's ephemeral port.
+    const [sinkPort, echoPort] = [await freePort(), await freePort()];
     await proxy.update(
       [service('sink', sinkPort, pod.sink), service('echo', echoPort, pod.echo)],
       [endpoints('sink', pod.sink), endpoints('echo', pod.echo)],
