@@ -16,6 +16,7 @@ import {
   removeClusterContainers,
   sleep,
   startCluster,
+  until,
 } from './support/cluster.ts';
 import { median, printTable, round, writeResults } from './support/report.ts';
 
@@ -54,15 +55,6 @@ async function pods(api: ApiEndpoint): Promise<Pod[]> {
 
 const runningOn = (p: Pod, exclude: string) =>
   p.metadata.deletionTimestamp === undefined && p.status?.phase === 'Running' && p.spec.nodeName !== exclude;
-
-async function until(what: string, check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (performance.now() < deadline) {
-    if (await check().catch(() => false)) return;
-    await sleep(100);
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 export async function run(): Promise<unknown> {
   const cluster = await startCluster(NAMES, { logFormat: 'json' });

@@ -15,6 +15,7 @@ import {
   removeClusterContainers,
   sleep,
   startCluster,
+  until,
 } from './support/cluster.ts';
 import { median, percentile, printTable, round, writeResults } from './support/report.ts';
 
@@ -113,15 +114,6 @@ async function connectionRate(host: string, parallel: number, ms: number): Promi
   };
   await Promise.all(Array.from({ length: parallel }, worker));
   return done / (ms / 1000);
-}
-
-async function until(what: string, check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (performance.now() < deadline) {
-    if (await check().catch(() => false)) return;
-    await sleep(200);
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 async function readyPod(api: ApiEndpoint): Promise<Pod | undefined> {

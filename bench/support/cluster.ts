@@ -62,6 +62,16 @@ export async function killProcess(child: ChildProcess, signal: NodeJS.Signals = 
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/** Polls `check` (a rejection counts as not yet) until it is true, or fails naming `what` after `timeoutMs`. */
+export async function until(what: string, check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (performance.now() < deadline) {
+    if (await check().catch(() => false)) return;
+    await sleep(100);
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
 /** A JSON log line as pino writes it, with the benchmark's own clock when it arrived. */
 export interface LogLine {
   time?: number;
