@@ -13,7 +13,6 @@ import {
   type ApiEndpoint,
   apiRequest,
   removeClusterContainers,
-  sleep,
   startCluster,
   until,
 } from './support/cluster.ts';
