@@ -398,6 +398,28 @@ describe('services, endpoints, config', () => {
     );
   });
 
+  it('services without a cluster IP show where the answering agent serves them', () => {
+    const svc = {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'web', namespace: 'default', creationTimestamp: ago(60) },
+      spec: { type: 'ClusterIP', ports: [{ port: 80, protocol: 'TCP' }] },
+    };
+    const given = {
+      ...svc,
+      metadata: { ...svc.metadata, name: 'given' },
+      spec: { ...svc.spec, clusterIP: '10.96.0.9' },
+    };
+    expect(table('Service', [svc, given], { serviceAddress: '127.0.1.1' })).toBe(
+      [
+        'NAME    TYPE        CLUSTER-IP   EXTERNAL-IP   PORT(S)   AGE',
+        'web     ClusterIP   127.0.1.1    <none>        80/TCP    60s',
+        'given   ClusterIP   10.96.0.9    <none>        80/TCP    60s',
+        '',
+      ].join('\n'),
+    );
+  });
+
   it('endpoints: at most three addresses, then "+ N more..."', () => {
     const ep = (subsets: Endpoints['subsets']) =>
       ({ apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'web' }, subsets }) as Endpoints;

@@ -81,12 +81,22 @@ async function fetchObjects(
   return { fetched, failed };
 }
 
+/** Where the answering agent serves Services; undefined when it does not say (an older agent, an error). */
+async function serviceAddressOf(client: ApiClient): Promise<string | undefined> {
+  try {
+    return (await client.proxyStatus()).serviceAddress;
+  } catch {
+    return undefined;
+  }
+}
+
 function printObjects(
   io: CliIo,
   fetched: Fetched[],
   format: OutputFormat | undefined,
   opts: GetOptions,
   single: boolean,
+  serviceAddress: string | undefined,
 ): void {
   const all = fetched.flatMap((f) => f.objects);
   if (format === 'json' || format === 'yaml') {
@@ -110,6 +120,7 @@ function printObjects(
           withNamespace: opts.allNamespaces && KIND_INFO[f.kind].namespaced,
           withKind,
           showLabels: opts.showLabels,
+          serviceAddress,
           now,
         }),
         { noHeaders: !opts.headers },
@@ -143,6 +154,7 @@ async function watchObjects(
     wide: format === 'wide',
     withNamespace: opts.allNamespaces && KIND_INFO[kind].namespaced,
     showLabels: opts.showLabels,
+    serviceAddress: kind === 'Service' ? await serviceAddressOf(client) : undefined,
   };
   const printer = new WatchTablePrinter();
   let headerPrinted = false;
@@ -254,7 +266,16 @@ cannot be reached, 2 on usage errors.`,
         return;
       }
       if (total > 0 || ((format === 'json' || format === 'yaml') && !failed)) {
-        printObjects(io, fetched, format, opts, single);
+        const tables = format === undefined || format === 'wide';
+        const hasServices = fetched.some((f) => f.kind === 'Service' && f.objects.length > 0);
+        printObjects(
+          io,
+          fetched,
+          format,
+          opts,
+          single,
+          tables && hasServices ? await serviceAddressOf(client) : undefined,
+        );
       }
       if (failed) throw new CliError('', EXIT.failed); // the errors are printed already
     });

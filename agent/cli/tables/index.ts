@@ -34,6 +34,8 @@ export interface TableOptions {
   withKind?: boolean;
   /** A LABELS column last (`--show-labels`). */
   showLabels?: boolean;
+  /** The answering agent's service address (see RowContext). */
+  serviceAddress?: string;
   now: Date;
 }
 
@@ -58,7 +60,8 @@ export function tableRow(kind: Kind, obj: KubeObject, opts: TableOptions): strin
   let cells: string[];
   if (opts.wide && c.wideRow && c.wideReplaces) cells = c.wideRow(obj, opts.now);
   else {
-    cells = c.nameless ? c.row(obj, opts.now) : [name, ...c.row(obj, opts.now)];
+    const ctx = opts.serviceAddress ? { serviceAddress: opts.serviceAddress } : undefined;
+    cells = c.nameless ? c.row(obj, opts.now, ctx) : [name, ...c.row(obj, opts.now, ctx)];
     if (opts.wide && c.wideRow) cells.push(...c.wideRow(obj, opts.now));
   }
   if (opts.withNamespace) cells.unshift(obj.metadata.namespace ?? '');

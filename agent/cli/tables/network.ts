@@ -8,18 +8,22 @@ import type { KindColumns } from './types.ts';
 /** PORT(S): `80/TCP`, `80:30080/TCP` (shared with the dashboard). */
 export { formatServicePorts as servicePorts } from '../../../shared/display/servicePorts.ts';
 
-export function serviceClusterIP(svc: Service): string {
-  return svc.spec.clusterIPs?.[0] ?? (svc.spec.clusterIP || '<none>');
+/**
+ * The Service's cluster IP if it was given one; otherwise where the answering agent serves it (Shoal has no
+ * cluster-wide virtual IP: every agent listens on its own service address).
+ */
+export function serviceClusterIP(svc: Service, serviceAddress?: string): string {
+  return svc.spec.clusterIPs?.[0] ?? (svc.spec.clusterIP || serviceAddress || '<none>');
 }
 
 export const serviceColumns: KindColumns = {
   headers: ['NAME', 'TYPE', 'CLUSTER-IP', 'EXTERNAL-IP', 'PORT(S)', 'AGE'],
   wideHeaders: ['SELECTOR'],
-  row(obj, now) {
+  row(obj, now, ctx) {
     const svc = obj as Service;
     return [
       svc.spec.type ?? 'ClusterIP',
-      serviceClusterIP(svc),
+      serviceClusterIP(svc, ctx?.serviceAddress),
       '<none>',
       formatServicePorts(svc),
       ageSince(svc.metadata.creationTimestamp, now),
