@@ -26,7 +26,7 @@ export class EndpointBalancer {
   private readonly affinity = new Map<string, AffinityEntry>();
 
   constructor(
-    private readonly mode: BalanceMode,
+    readonly mode: BalanceMode,
     private readonly now: () => number = Date.now,
   ) {}
 

@@ -183,9 +183,11 @@ export class ServiceProxy {
       const key = balancerKey(spec);
       if (live.has(key)) continue;
       live.add(key);
+      const mode = spec.balance ?? this.opts.balance ?? 'round-robin';
       let balancer = this.balancers.get(key);
-      if (!balancer) {
-        balancer = new EndpointBalancer(this.opts.balance ?? 'round-robin', this.opts.now);
+      // A Service that changes its mode gets a new balancer; open connections keep counting in the old one.
+      if (!balancer || balancer.mode !== mode) {
+        balancer = new EndpointBalancer(mode, this.opts.now);
         this.balancers.set(key, balancer);
       }
       const affinityTimeoutMs = spec.affinity

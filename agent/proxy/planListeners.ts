@@ -2,6 +2,7 @@
 // address at `port`, plus one per node address at `nodePort` for NodePort Services, each carrying the Ready
 // endpoints the Service's Endpoints list for that port.
 import { objectKey } from '../../shared/model/meta.ts';
+import { balanceModeOf } from '../../shared/model/semantics/service.ts';
 import type { Endpoints, Service } from '../../shared/model/types.ts';
 import {
   type ListenAddresses,
@@ -107,11 +108,13 @@ export function planListeners(
       // Admission refuses other protocols; a stored one the proxy cannot carry is not served.
       if ((port.protocol ?? 'TCP') !== 'TCP') continue;
       const targets = endpointsForPort(port, ports.length === 1, endpointsByKey.get(key));
+      const balance = balanceModeOf(svc);
       const base = {
         service: key,
         portName: port.name ?? '',
         endpoints: targets,
         ...(affinity ? { affinity } : {}),
+        ...(balance ? { balance } : {}),
       };
       for (const address of addresses.service) claim({ address, port: port.port, ...base });
       if (svc.spec.type === 'NodePort' && port.nodePort !== undefined) {

@@ -1,5 +1,6 @@
 // The service proxy's vocabulary: what a listener serves, where a connection goes, and what it reports.
 import type { Duplex } from 'node:stream';
+import type { BalanceMode } from '../../shared/model/semantics/service.ts';
 
 /** One Ready endpoint of a Service port, as the dialer needs it to reach the container. */
 export interface ProxyTarget {
@@ -18,7 +19,7 @@ export interface ServiceDialer {
   dial(target: ProxyTarget): Promise<Duplex>;
 }
 
-export type BalanceMode = 'round-robin' | 'least-connections';
+export type { BalanceMode } from '../../shared/model/semantics/service.ts';
 
 /** The addresses this agent listens on: ClusterIP ports on `service`, NodePorts on `nodePort`. */
 export interface ListenAddresses {
@@ -34,6 +35,8 @@ export interface ListenerSpec {
   service: string;
   /** The Service port's name ('' when unnamed). */
   portName: string;
+  /** The Service's `shoal.dev/balance`; undefined uses the proxy's default. */
+  balance?: BalanceMode;
   /** Set when the Service asks for `sessionAffinity: ClientIP`; undefined uses the proxy's default. */
   affinity?: { timeoutMs?: number };
   /** The Ready endpoints of this port, in a stable order. */

@@ -269,6 +269,29 @@ describe('ServiceProxy', () => {
     }
   });
 
+  it('takes the mode from the Service (shoal.dev/balance), and a changed mode from the next update', async () => {
+    const backends = await Promise.all(['b1', 'b2', 'b3'].map(backend));
+    const proxy = newProxy({ dialer: directDialer() }); // the proxy's default: round-robin
+    const port = await freePort();
+    const web = service('web', port);
+    const leastConnections: Service = {
+      ...web,
+      metadata: { ...web.metadata, annotations: { 'shoal.dev/balance': 'least-connections' } },
+    };
+    await proxy.update([leastConnections], [endpointsOf('web', backends)], ADDRESSES);
+    const held = [await hold(port), await hold(port), await hold(port)];
+    const idle = held[2]!;
+    idle.socket.end();
+    await until(() => proxy.openConnections() === 2, 'the ended connection to close');
+    for (let i = 0; i < 3; i += 1) {
+      expect(names([await request(port)])).toEqual([idle.greeting]);
+      await until(() => proxy.openConnections() === 2, 'the request to close');
+    }
+    // Back to round-robin: every endpoint gets its turn again, busy or not.
+    await proxy.update([web], [endpointsOf('web', backends)], ADDRESSES);
+    expect(names(await sequential(3, port)).sort()).toEqual(['b1', 'b2', 'b3']);
+  });
+
   it('skips an endpoint that refuses, with no client error', async () => {
     const b1 = await backend('b1');
     const dead = { name: 'dead', port: await freePort() };

@@ -26,6 +26,22 @@ describe('Service rules', () => {
     });
   });
 
+  it('takes round-robin or least-connections in shoal.dev/balance, and names anything else', () => {
+    const withBalance = (value: string) =>
+      admitObject({
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name: 'web', annotations: { 'shoal.dev/balance': value } },
+        spec: { ports: [{ port: 80 }] },
+      });
+    expect(withBalance('least-connections').ok).toBe(true);
+    expect(withBalance('round-robin').ok).toBe(true);
+    const refused = withBalance('random');
+    expect(refused.ok ? [] : refused.errors.map(formatFieldError)).toEqual([
+      'metadata.annotations[shoal.dev/balance]: Unsupported value: "random": supported values: "round-robin", "least-connections"',
+    ]);
+  });
+
   it('refuses UDP and SCTP at the protocol field', () => {
     for (const protocol of ['UDP', 'SCTP']) {
       const result = admitObject(serviceManifest({ ports: [{ port: 53, protocol }] }));

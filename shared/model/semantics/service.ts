@@ -1,10 +1,24 @@
 // Service rules (Kubernetes' ValidateService, for the types and protocols Shoal serves).
 import type { FieldError } from '../fieldErrors.ts';
-import { duplicate, forbidden, invalid, required } from '../fieldErrors.ts';
+import { duplicate, forbidden, invalid, required, unsupported } from '../fieldErrors.ts';
 import { validateLabels, validatePortName } from '../names.ts';
 import type { Service } from '../types.ts';
 
 export const NODE_PORT_RANGE = { min: 30000, max: 32767 } as const;
+
+/**
+ * How every agent's proxy picks an endpoint for a new connection of this Service: `round-robin` (the
+ * default) or `least-connections` (the endpoint with the fewest open connections through that agent).
+ */
+export const BALANCE_ANNOTATION = 'shoal.dev/balance';
+export const BALANCE_MODES = ['round-robin', 'least-connections'] as const;
+export type BalanceMode = (typeof BALANCE_MODES)[number];
+
+/** The Service's balance mode; undefined when it does not say (or says something unknown). */
+export function balanceModeOf(svc: Pick<Service, 'metadata'>): BalanceMode | undefined {
+  const value = svc.metadata.annotations?.[BALANCE_ANNOTATION];
+  return (BALANCE_MODES as readonly string[]).includes(value ?? '') ? (value as BalanceMode) : undefined;
+}
 
 /** The protocols Shoal's service proxy carries; Kubernetes' others are refused with the reason. */
 export const SERVICE_PROTOCOLS = ['TCP'] as const;
@@ -67,6 +81,10 @@ export function validateService(svc: Service): FieldError[] {
   }
   // A selector is matched against pod labels, so it must be made of valid label keys and values.
   errors.push(...validateLabels(svc.spec.selector, 'spec.selector'));
+  const balance = svc.metadata.annotations?.[BALANCE_ANNOTATION];
+  if (balance !== undefined && balanceModeOf(svc) === undefined) {
+    errors.push(unsupported(`metadata.annotations[${BALANCE_ANNOTATION}]`, balance, BALANCE_MODES));
+  }
   if (svc.spec.sessionAffinityConfig && svc.spec.sessionAffinity !== 'ClientIP') {
     errors.push(forbidden('spec.sessionAffinityConfig', 'must not be set when session affinity is None'));
   }
