@@ -1,13 +1,13 @@
 // `GET /shoal/v1/proxy`: this agent's service proxy as it serves right now — where it listens for the host
 // and for pods, and each listener's state (a port taken on this machine shows here, and as an event).
 import type { ServerResponse } from 'node:http';
-import { SHOAL_PREFIX } from '../../shared/api/paths.ts';
+import { PROXY_PATH } from '../../shared/api/paths.ts';
 import type { ListenerStatus } from '../proxy/types.ts';
 import type { ApiExtension } from './extensions.ts';
 import { sendJson, sendStatus } from './http.ts';
 import { failure } from './kubeStatus.ts';
 
-export const PROXY_PATH = `${SHOAL_PREFIX}/proxy`;
+export { PROXY_PATH };
 
 export interface ProxyStatus {
   node: string;

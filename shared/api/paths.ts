@@ -7,6 +7,8 @@ export const SHOAL_PREFIX = '/shoal/v1';
 export const APPLY_PATH = `${SHOAL_PREFIX}/apply`;
 export const STATUS_PATH = `${SHOAL_PREFIX}/status`;
 export const WATCH_PATH = `${SHOAL_PREFIX}/watch`;
+/** The answering agent's service proxy (agent/api/proxyApi.ts). */
+export const PROXY_PATH = `${SHOAL_PREFIX}/proxy`;
 
 /** `/api/v1` or `/apis/apps/v1`: where a kind's resources live. */
 export function groupVersionPrefix(kind: Kind): string {

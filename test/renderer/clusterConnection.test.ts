@@ -697,6 +697,17 @@ describe('errors, apply, status and onboarding', () => {
     expect((await conn.status()).clusterName).toBe('lab');
   });
 
+  it("reads the agent's service proxy status, and refuses a malformed one", async () => {
+    let body: unknown = { node: 'a', serviceAddress: '127.0.1.1', servesPods: true, listeners: [] };
+    transport.handler = (req) => (req.path === '/shoal/v1/proxy' ? { status: 200, body } : undefined);
+    expect((await conn.proxyStatus()).serviceAddress).toBe('127.0.1.1');
+    body = { node: 'a' };
+    await expect(conn.proxyStatus()).rejects.toMatchObject({
+      status: 502,
+      message: expect.stringContaining('"serviceAddress" and "listeners"'),
+    });
+  });
+
   it("calls the dashboard's own endpoints", async () => {
     transport.handler = (req) => {
       if (req.path === '/shoal/dashboard/v1/state')

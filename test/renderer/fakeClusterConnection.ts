@@ -79,6 +79,12 @@ export function fakeCluster(opts: { member?: boolean } = {}): FakeCluster {
       });
     }),
     status: vi.fn(async () => structuredClone(fake.status)),
+    proxyStatus: vi.fn(async () => ({
+      node: 'node-a',
+      serviceAddress: '127.0.0.1',
+      servesPods: true,
+      listeners: [],
+    })),
     apply: vi.fn(async () => ({ results: [] })),
     delete: vi.fn(async () => {}),
     scale: vi.fn(async () => {}),

@@ -10,6 +10,7 @@ const METHODS = [
   'watchEvents',
   'watchUsage',
   'status',
+  'proxyStatus',
   'apply',
   'delete',
   'scale',

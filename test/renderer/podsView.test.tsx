@@ -514,7 +514,8 @@ describe('ExecTerminal', () => {
     const { connection, sessions } = fakeExec();
     window.location.hash = '#/pods/default/web-1/shell';
     const { unmount } = renderWith(connection, <PodsView />);
-    fireEvent.click(await screen.findByRole('button', { name: 'Run' }));
+    // The terminal (xterm.js) is loaded on first use: give the import time on a busy machine.
+    fireEvent.click(await screen.findByRole('button', { name: 'Run' }, { timeout: 10_000 }));
     expect(connection.exec).toHaveBeenCalledWith(
       'default',
       'web-1',

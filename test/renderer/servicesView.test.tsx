@@ -134,6 +134,40 @@ describe('ServicesView', () => {
     );
   });
 
+  it('shows where the agent listens for the Service, and a port it could not bind', async () => {
+    fill([web], [webEndpoints]);
+    const listener = (address: string, state: 'listening' | 'failed') => ({
+      address,
+      port: 80,
+      service: 'default/web',
+      portName: 'http',
+      state,
+      ...(state === 'failed' ? { error: { code: 'EADDRINUSE', message: 'address already in use' } } : {}),
+    });
+    const proxyStatus = vi.fn(async () => ({
+      node: 'alpha',
+      serviceAddress: '127.0.1.1',
+      servesPods: true,
+      listeners: [
+        listener('127.0.1.1', 'listening'),
+        listener('172.17.0.1', 'failed'),
+        { ...listener('127.0.1.1', 'listening'), service: 'default/other', port: 81 },
+      ],
+    }));
+    renderView(fakeConnection({ proxyStatus }));
+    fireEvent.click(screen.getByTestId('row-service-web'));
+    const list = await screen.findByTestId('service-listeners');
+    const items = within(list)
+      .getAllByRole('listitem')
+      .map((li) => li.textContent);
+    expect(items).toEqual([
+      '127.0.1.1:80 listening',
+      '172.17.0.1:80 failed address already in use',
+      'on agent alpha; every agent serves it on its own address',
+    ]);
+    expect(within(screen.getByTestId('service-details')).getByText('round-robin')).toBeTruthy();
+  });
+
   it('opens a node port in the browser on the host the dashboard is served from', () => {
     fill([web], [webEndpoints]);
     const open = vi.spyOn(window, 'open').mockImplementation(() => null);

@@ -6,11 +6,12 @@
 // fake transport.
 import type { ApplyResponse } from '../../../agent/api/apply.ts';
 import type { ClusterStatus } from '../../../agent/api/clusterStatus.ts';
+import type { ProxyStatus } from '../../../agent/api/proxyApi.ts';
 import type { Kind } from '../../../shared/model/kinds.ts';
 import type { KubeObject } from '../../../shared/model/meta.ts';
 import type { Event as KubeEvent } from '../../../shared/model/types.ts';
 
-export type { ApplyResponse, ClusterStatus, Kind, KubeEvent, KubeObject };
+export type { ApplyResponse, ClusterStatus, Kind, KubeEvent, KubeObject, ProxyStatus };
 
 /** One request to the agent API (Kubernetes REST paths, `/shoal/v1/…`) or the dashboard's own `/shoal/dashboard/v1/…`. */
 export interface TransportRequest {
@@ -135,6 +136,8 @@ export interface ClusterConnection {
   /** Usage samples of every node: the recent history first, then live. */
   watchUsage(onSamples: (samples: UsageSample[]) => void): () => void;
   status(): Promise<ClusterStatus>;
+  /** The answering agent's service proxy: where it listens for each Service, and what it could not bind. */
+  proxyStatus(): Promise<ProxyStatus>;
 
   // Changes. Each rejects with a ClusterError whose message names what is wrong.
   /** Applies manifests already parsed and validated in the renderer (the server admits them again). */

@@ -1,12 +1,13 @@
 // The one ClusterConnection: everything views do to a cluster, over any Transport (web or IPC). Each verb
 // lives in its own module; this file only assembles them.
-import { APPLY_PATH, resourcePath, STATUS_PATH } from '../../../shared/api/paths.ts';
+import { APPLY_PATH, PROXY_PATH, resourcePath, STATUS_PATH } from '../../../shared/api/paths.ts';
 import { apiCall, getObject } from './apiCall.ts';
 import {
   type ApplyResponse,
   type ClusterConnection,
   ClusterError,
   type ClusterStatus,
+  type ProxyStatus,
   type Transport,
 } from './ClusterConnection.ts';
 import { drainNode } from './drainNode.ts';
@@ -36,6 +37,17 @@ export function createClusterConnection(transport: Transport): ClusterConnection
         throw new ClusterError(`the API answered ${STATUS_PATH} without "clusterName" and "members"`, 502);
       }
       return body as unknown as ClusterStatus;
+    },
+
+    async proxyStatus() {
+      const body = await getObject(transport, PROXY_PATH, 'service proxy status');
+      if (typeof body.serviceAddress !== 'string' || !Array.isArray(body.listeners)) {
+        throw new ClusterError(
+          `the API answered ${PROXY_PATH} without "serviceAddress" and "listeners"`,
+          502,
+        );
+      }
+      return body as unknown as ProxyStatus;
     },
 
     async apply(objects, opts = {}) {

@@ -5,6 +5,7 @@ import { routeHash } from '../../app/router.ts';
 import { StaticTable } from '../../components/StaticTable.tsx';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
 import { endpointAddresses, formatSelector, nodePortLinks } from './serviceFormat.ts';
+import { type ServiceListeners, useServiceListeners } from './useServiceListeners.ts';
 
 export interface ServiceDetailsProps {
   service: Service;
@@ -26,6 +27,7 @@ export function ServiceDetails({ service, endpoints, host, onClose }: ServiceDet
   const { name, namespace } = service.metadata;
   const links = nodePortLinks(service, host);
   const addresses = endpointAddresses(endpoints);
+  const listeners = useServiceListeners(`${namespace ?? 'default'}/${name}`, service);
   return (
     <aside className="panel service-details" aria-label={`Service ${name}`} data-testid="service-details">
       <header className="details-header">
@@ -51,7 +53,12 @@ export function ServiceDetails({ service, endpoints, host, onClose }: ServiceDet
         <dd>{formatSelector(service.spec.selector)}</dd>
         <dt>Session affinity</dt>
         <dd>{service.spec.sessionAffinity ?? 'None'}</dd>
+        <dt>Balancing</dt>
+        <dd>{service.metadata.annotations?.['shoal.dev/balance'] ?? 'round-robin'}</dd>
       </dl>
+
+      <h4>Reachable at</h4>
+      <ListenerList state={listeners} />
 
       <h4>Ports</h4>
       {(service.spec.ports ?? []).length === 0 ? (
@@ -125,5 +132,31 @@ export function ServiceDetails({ service, endpoints, host, onClose }: ServiceDet
         </div>
       )}
     </aside>
+  );
+}
+
+/** Every agent serves every Service on its own address; this lists the answering agent's listeners. */
+function ListenerList({ state }: { state: ServiceListeners }) {
+  if (state.phase === 'loading') return <p className="details-empty">Asking the agent where it listens…</p>;
+  if (state.phase === 'error')
+    return <p className="details-empty">The agent did not say where it listens: {state.message}</p>;
+  if (state.listeners.length === 0)
+    return <p className="details-empty">Agent {state.node} is not listening for this Service yet.</p>;
+  return (
+    <ul className="plain-list" aria-label="Listeners" data-testid="service-listeners">
+      {state.listeners.map((l) => {
+        const where = l.address.includes(':') ? `[${l.address}]:${l.port}` : `${l.address}:${l.port}`;
+        return (
+          <li key={where}>
+            <code>{where}</code>{' '}
+            <StatusBadge tone={l.state === 'listening' ? 'ok' : l.state === 'failed' ? 'error' : 'warn'}>
+              {l.state}
+            </StatusBadge>
+            {l.error ? <span className="muted"> {l.error.message}</span> : null}
+          </li>
+        );
+      })}
+      <li className="muted">on agent {state.node}; every agent serves it on its own address</li>
+    </ul>
   );
 }
