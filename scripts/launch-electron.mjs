@@ -35,15 +35,8 @@ if (!electron) {
   process.exit(1);
 }
 
-const { register } = await import('tsx/esm/api');
-register();
-const { buildDesktop } = await import('../main/buildDesktop.ts');
-try {
-  await buildDesktop();
-} catch (err) {
-  process.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`);
-  process.exit(1);
-}
+// The same build as `npm run dist` (it exits 1 with the error when the build fails).
+await import('./build-desktop.mjs');
 
 const env = { ...process.env };
 // Inherited from a parent that was itself Electron-as-Node, it would make Electron a plain Node here too.

@@ -1,8 +1,9 @@
 // Serving a pod stream from this machine's engine: the pod runs here, so logs come from the runtime, exec
 // runs through it, and a port-forward dials the pod's sandbox address. Each returns a PodSession.
-import net from 'node:net';
+
 import type { Pod } from '../../shared/model/types.ts';
 import { ConflictError, type ContainerRuntime, NotFoundError } from '../kubelet/runtime/ContainerRuntime.ts';
+import { connectHalfOpen } from '../net/connectHalfOpen.ts';
 import { PodStreamError, toPodStreamError } from './errors.ts';
 import { chooseContainer, findContainerRun, findPodIp } from './podContainers.ts';
 import { queueReadables } from './readableEvents.ts';
@@ -112,7 +113,7 @@ export async function localPortForward(
   req: PortForwardRequest,
 ): Promise<PodSession> {
   const ip = await findPodIp(runtime, pod);
-  const socket = await connect(ip, req.port).catch((err: unknown) => {
+  const socket = await connectHalfOpen(ip, req.port, CONNECT_TIMEOUT_MS).catch((err: unknown) => {
     throw new PodStreamError(
       'ServiceUnavailable',
       `cannot connect to port ${req.port} of pod ${pod.metadata.name} (${ip}): ${(err as Error).message}`,
@@ -135,23 +136,6 @@ export async function localPortForward(
     resize: () => {},
     close: () => socket.destroy(),
   };
-}
-
-function connect(host: string, port: number): Promise<net.Socket> {
-  return new Promise((resolve, reject) => {
-    // Half-open allowed: the pod ending its side must not end ours (the client may still be sending).
-    const socket = net.connect({ host, port, allowHalfOpen: true });
-    const timer = setTimeout(() => socket.destroy(new Error('timed out')), CONNECT_TIMEOUT_MS);
-    socket.once('connect', () => {
-      clearTimeout(timer);
-      socket.off('error', reject);
-      resolve(socket);
-    });
-    socket.once('error', (err) => {
-      clearTimeout(timer);
-      reject(err);
-    });
-  });
 }
 
 /** Writes with back-pressure: resolves when the stream took the bytes (after 'drain' if it was full). */

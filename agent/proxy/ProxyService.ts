@@ -151,7 +151,8 @@ export class ProxyService {
       resolve: (name, client) =>
         serviceNameResolver(
           this.#o.store.list('Service') as Service[],
-          this.#namespaceOf(client.address),
+          // Only a bare name needs the asking pod's namespace (a search through every pod): others name theirs.
+          isBareName(name) ? this.#namespaceOf(client.address) : 'default',
           address,
         )(name),
     });
@@ -189,4 +190,8 @@ export class ProxyService {
       message: `node ${this.#o.nodeName}: ${problem.message}`,
     });
   }
+}
+
+function isBareName(name: string): boolean {
+  return !name.replace(/\.$/, '').includes('.');
 }

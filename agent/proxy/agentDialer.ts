@@ -1,8 +1,8 @@
 // How this agent reaches a Service endpoint: a pod on this node is dialled directly at its IP; a pod on
 // another node is reached through a pod-streams port-forward over the encrypted swarm connection to that
 // node's agent, which dials the container there (no overlay network, no port open between machines).
-import net from 'node:net';
 import type { Duplex } from 'node:stream';
+import { connectHalfOpen } from '../net/connectHalfOpen.ts';
 import type { PodSession } from '../podstreams/session.ts';
 import { sessionStream } from './sessionStream.ts';
 import type { ProxyTarget, ServiceDialer } from './types.ts';
@@ -23,14 +23,9 @@ export function agentDialer(nodeName: string, podStreams: PortForwarder): Servic
   };
 }
 
-function connect(target: ProxyTarget): Promise<Duplex> {
-  return new Promise((resolve, reject) => {
-    const socket = net.connect({ host: target.ip, port: target.port, allowHalfOpen: true });
-    socket.once('connect', () => {
-      socket.off('error', reject);
-      socket.setNoDelay(true);
-      resolve(socket);
-    });
-    socket.once('error', reject);
-  });
+async function connect(target: ProxyTarget): Promise<Duplex> {
+  // No timeout here: forwardConnection bounds every dial and moves on to the next endpoint.
+  const socket = await connectHalfOpen(target.ip, target.port);
+  socket.setNoDelay(true);
+  return socket;
 }

@@ -6,8 +6,8 @@
 // message, when the browser is missing. CHROMIUM_PATH names another executable (default /usr/bin/chromium).
 import { accessSync, constants } from 'node:fs';
 import { type Browser, chromium } from 'playwright-core';
-import { beforeAll, describe } from 'vitest';
 import { isCI } from './docker.ts';
+import { describeRequiring } from './requiredSuite.ts';
 
 export function chromiumPath(): string {
   return process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -56,14 +56,9 @@ export function launchBrowser(): Promise<Browser> {
  */
 export function describeBrowser(name: string, fn: () => void): void {
   const problem = browserSkipRequested() ? browserProblem() : undefined;
-  if (problem) {
-    const why = `${problem}, SHOAL_SKIP_BROWSER_TESTS=1`;
-    console.warn(`[shoal] SKIPPING browser suite "${name}": ${why}`);
-    describe.skip(`${name} [skipped: ${why}]`, fn);
-    return;
-  }
-  describe(name, () => {
-    beforeAll(() => requireBrowser());
-    fn();
+  describeRequiring(name, fn, {
+    what: 'browser',
+    skipReason: problem ? `${problem}, SHOAL_SKIP_BROWSER_TESTS=1` : undefined,
+    check: requireBrowser,
   });
 }

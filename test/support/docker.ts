@@ -11,7 +11,7 @@
 
 import { randomBytes } from 'node:crypto';
 import Docker from 'dockerode';
-import { beforeAll, describe } from 'vitest';
+import { describeRequiring } from './requiredSuite.ts';
 
 /** Local image built by test/images/build.sh (busybox-static, no registry needed). */
 export const TEST_IMAGE = 'shoal.test/busybox:1';
@@ -121,15 +121,14 @@ const optOutProbe: DockerProbe | undefined = dockerSkipRequested() ? await probe
  * SHOAL_SKIP_DOCKER_TESTS=1 outside CI, the suite is skipped instead when the engine does not answer.
  */
 export function describeDocker(name: string, fn: () => void, options: RequireDockerOptions = {}): void {
-  if (optOutProbe && !optOutProbe.ok) {
-    const why = `Docker engine not reachable at ${dockerEndpoint()}, SHOAL_SKIP_DOCKER_TESTS=1`;
-    console.warn(`[shoal] SKIPPING Docker suite "${name}": ${why}`);
-    describe.skip(`${name} [skipped: ${why}]`, fn);
-    return;
-  }
-  describe(name, () => {
-    beforeAll(() => requireDocker(options), PING_TIMEOUT_MS * 3);
-    fn();
+  describeRequiring(name, fn, {
+    what: 'Docker',
+    skipReason:
+      optOutProbe && !optOutProbe.ok
+        ? `Docker engine not reachable at ${dockerEndpoint()}, SHOAL_SKIP_DOCKER_TESTS=1`
+        : undefined,
+    check: () => requireDocker(options),
+    checkTimeoutMs: PING_TIMEOUT_MS * 3,
   });
 }
 
